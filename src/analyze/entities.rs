@@ -1,0 +1,198 @@
+//! Named entities: mechanisms, organizations and countries, each with one canonical id and every
+//! alias it goes by in English and Spanish (`data/glossary.tsv`).
+//!
+//! Used at ingest to fill the `mechanism` and `country` facets of each section and at query
+//! time to accept any alias as a filter value (`--mechanism CSM` means SACM). Acronyms written
+//! in capitals match case-sensitively: "CAN" (Andean Community) is not the verb "can".
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use super::fold;
+use super::words::words;
+
+/// What an entity is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntityKind {
+    /// A consultation mechanism or regional body (the `mechanism` facet).
+    Mechanism,
+    /// An international organization.
+    Organization,
+    /// A country (the `country` facet).
+    Country,
+}
+
+/// One canonical entity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entity {
+    /// Canonical id, the facet value.
+    pub id: String,
+    /// What it is.
+    pub kind: EntityKind,
+    /// Every other name it goes by.
+    pub aliases: Vec<String>,
+}
+
+/// One compiled alias: its words, folded, and whether they must match case-sensitively.
+#[derive(Debug)]
+struct Pattern {
+    entity: usize,
+    folded: Vec<String>,
+    exact: Option<Vec<String>>,
+}
+
+/// The glossary, compiled for matching.
+#[derive(Debug)]
+pub struct Glossary {
+    entities: Vec<Entity>,
+    /// Patterns by their first folded word, longest first.
+    by_first: HashMap<String, Vec<Pattern>>,
+    /// Every name (id or alias), folded and whitespace-normalized, to its entity.
+    by_name: HashMap<String, usize>,
+}
+
+/// The glossary shipped in `data/glossary.tsv`.
+pub static GLOSSARY: LazyLock<Glossary> =
+    LazyLock::new(|| Glossary::parse(include_str!("data/glossary.tsv")).expect("data/glossary.tsv is valid"));
+
+impl Glossary {
+    /// Parses the TSV format documented at the top of `data/glossary.tsv`.
+    pub fn parse(data: &str) -> Result<Glossary, String> {
+        let mut entities = Vec::new();
+        for (n, line) in data.lines().enumerate() {
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let cols: Vec<&str> = line.split('\t').collect();
+            let [id, kind, aliases] = cols[..] else {
+                return Err(format!("line {}: expected 3 tab-separated columns", n + 1));
+            };
+            let kind = match kind {
+                "mechanism" => EntityKind::Mechanism,
+                "organization" => EntityKind::Organization,
+                "country" => EntityKind::Country,
+                other => return Err(format!("line {}: unknown kind {other:?}", n + 1)),
+            };
+            let aliases = aliases.split(" | ").map(str::trim).filter(|a| !a.is_empty()).map(String::from).collect();
+            entities.push(Entity { id: id.to_string(), kind, aliases });
+        }
+        Glossary::new(entities)
+    }
+
+    fn new(entities: Vec<Entity>) -> Result<Glossary, String> {
+        let mut by_first: HashMap<String, Vec<Pattern>> = HashMap::new();
+        let mut by_name = HashMap::new();
+        for (i, e) in entities.iter().enumerate() {
+            for name in std::iter::once(&e.id).chain(&e.aliases) {
+                if let Some(prev) = by_name.insert(name_key(name), i) {
+                    if prev != i {
+                        return Err(format!("alias {name:?} names both {} and {}", entities[prev].id, e.id));
+                    }
+                }
+                let ws: Vec<&str> = words(name).into_iter().filter(|w| w.span == 1).map(|w| w.text).collect();
+                let Some(first) = ws.first() else { continue };
+                let exact = is_acronym(name).then(|| ws.iter().map(|w| w.to_string()).collect());
+                let folded: Vec<String> = ws.iter().map(|w| fold(w).into_owned()).collect();
+                by_first.entry(fold(first).into_owned()).or_default().push(Pattern { entity: i, folded, exact });
+            }
+        }
+        for patterns in by_first.values_mut() {
+            patterns.sort_by(|a, b| b.folded.len().cmp(&a.folded.len()));
+        }
+        Ok(Glossary { entities, by_first, by_name })
+    }
+
+    /// Every entity, in file order.
+    pub fn entities(&self) -> &[Entity] {
+        &self.entities
+    }
+
+    /// The entity a user-typed name denotes (`CSM`, `conferencia suramericana sobre migraciones`).
+    /// Case- and accent-insensitive: a filter value is an explicit request, not running text.
+    pub fn resolve(&self, name: &str) -> Option<&Entity> {
+        self.by_name.get(&name_key(name)).map(|&i| &self.entities[i])
+    }
+
+    /// Canonical ids of the entities of `kind` that `text` mentions, in order of first mention.
+    pub fn mentions(&self, text: &str, kind: EntityKind) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        self.scan(text, |e| {
+            if e.kind == kind && !out.contains(&e.id) {
+                out.push(e.id.clone());
+            }
+        });
+        out
+    }
+
+    /// Calls `found` for each entity mention in `text`, longest alias first at each word.
+    pub fn scan(&self, text: &str, mut found: impl FnMut(&Entity)) {
+        let ws: Vec<&str> = words(text).into_iter().filter(|w| w.span == 1).map(|w| w.text).collect();
+        let folded: Vec<String> = ws.iter().map(|w| fold(w).into_owned()).collect();
+        let mut i = 0;
+        while i < ws.len() {
+            let hit = self.by_first.get(&folded[i]).and_then(|ps| {
+                ps.iter().find(|p| {
+                    let end = i + p.folded.len();
+                    end <= ws.len()
+                        && folded[i..end] == p.folded[..]
+                        && p.exact.as_ref().is_none_or(|exact| ws[i..end].iter().zip(exact).all(|(a, b)| a == b))
+                })
+            });
+            match hit {
+                Some(p) => {
+                    found(&self.entities[p.entity]);
+                    i += p.folded.len();
+                }
+                None => i += 1,
+            }
+        }
+    }
+}
+
+/// An alias written in capitals (no lowercase letter) is an acronym, matched case-sensitively.
+fn is_acronym(name: &str) -> bool {
+    name.chars().any(char::is_alphabetic) && !name.chars().any(char::is_lowercase)
+}
+
+fn name_key(name: &str) -> String {
+    words(name).into_iter().filter(|w| w.span == 1).map(|w| fold(w.text).into_owned()).collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_glossary_loads_with_unique_aliases() {
+        let g = &*GLOSSARY;
+        assert!(g.entities().len() > 50);
+        let mut ids: Vec<_> = g.entities().iter().map(|e| &e.id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), g.entities().len(), "duplicate canonical ids");
+    }
+
+    #[test]
+    fn any_alias_resolves_to_the_canonical_id() {
+        for name in ["CSM", "csm", "SACM", "Conferencia Suramericana sobre Migraciones", "south american conference on migration", "Lima Process"] {
+            assert_eq!(GLOSSARY.resolve(name).map(|e| e.id.as_str()), Some("SACM"), "{name}");
+        }
+        assert_eq!(GLOSSARY.resolve("Brasil").unwrap().id, "Brazil");
+        assert_eq!(GLOSSARY.resolve("OIM").unwrap().id, "IOM");
+        assert!(GLOSSARY.resolve("Atlantis").is_none());
+    }
+
+    #[test]
+    fn mentions_match_acronyms_case_sensitively() {
+        let text = "Decisions within the Andean Community (CAN) can help; we can meet.";
+        assert_eq!(GLOSSARY.mentions(text, EntityKind::Mechanism), ["CAN"]);
+        assert!(GLOSSARY.mentions("we can meet", EntityKind::Mechanism).is_empty());
+    }
+
+    #[test]
+    fn longest_alias_wins() {
+        let text = "los Estados Unidos Mexicanos y los Estados Unidos de América";
+        assert_eq!(GLOSSARY.mentions(text, EntityKind::Country), ["Mexico", "United States"]);
+        assert_eq!(GLOSSARY.mentions("La CSM y el Proceso Puebla", EntityKind::Mechanism), ["SACM", "RCM"]);
+    }
+}

@@ -1,0 +1,56 @@
+//! Language detection per section, by counting function words that belong to one language only.
+//!
+//! The corpus mixes English reports with Spanish ones and English reports quote Spanish names
+//! ("Comisión Intersectorial para la Respuesta Rápida…"), so detection runs on each section, and
+//! a short or undecided text falls back to its document's language.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::model::Lang;
+
+const EN_MARKERS: &[&str] = &[
+    "the", "of", "and", "to", "is", "in", "on", "with", "for", "that", "which", "by", "are", "was", "its", "this",
+    "from", "as", "at", "an", "be", "have", "has", "their",
+];
+const ES_MARKERS: &[&str] = &[
+    "el", "la", "los", "las", "de", "del", "y", "que", "en", "por", "con", "para", "una", "se", "su", "sus", "al",
+    "es", "como", "sobre", "entre", "lo", "fue", "un",
+];
+
+/// Detects the language of `text`; `None` when it has too few marker words to tell.
+pub fn detect(text: &str) -> Option<Lang> {
+    let (mut en, mut es) = (0usize, 0usize);
+    for w in text.unicode_words().take(400) {
+        let lower = w.to_lowercase();
+        // "en", "a", "de" and friends are counted once per language they belong to: only the
+        // difference matters, and shared words ("a") appear in neither list.
+        en += usize::from(EN_MARKERS.contains(&lower.as_str()));
+        es += usize::from(ES_MARKERS.contains(&lower.as_str()));
+    }
+    if en + es < 3 {
+        None
+    } else if es * 2 > en * 3 {
+        Some(Lang::Es)
+    } else if en * 2 > es * 3 {
+        Some(Lang::En)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tells_english_from_spanish() {
+        assert_eq!(detect("The SACM has established links with the RCM and MIDWA."), Some(Lang::En));
+        assert_eq!(detect("La CSM ha establecido vínculos con la CRM y con el MIDWA."), Some(Lang::Es));
+    }
+
+    #[test]
+    fn too_short_is_undecided() {
+        assert_eq!(detect("SACM"), None);
+        assert_eq!(detect("Roadmap 2"), None);
+    }
+}

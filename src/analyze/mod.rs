@@ -1,0 +1,248 @@
+//! Text analysis, pure and tantivy-free: words → lowercase → stop words → stem → fold.
+//!
+//! Three analyzers share one word splitter ([`words`]):
+//! - `en`: English stop words, Snowball English stemming (rust-stemmers), accent folding;
+//! - `es`: curated Spanish stop words, Snowball Spanish stemming after accent restoration, folding;
+//! - `folded`: lowercase and accent folding only, for exact and phrase matching.
+//!
+//! Order matters for Spanish: Snowball's Spanish stemmer treats accents as letters, so it maps
+//! "información" and "informaciones" to `inform` but leaves the unaccented "informacion" alone.
+//! Folding first would break the accented forms; stemming first breaks the unaccented one. So
+//! `es` first restores the accent of the suffixes users drop ("-cion" → "-ción", "-logia" →
+//! "-logía"), then stems, then folds: all three forms meet at `inform`.
+//!
+//! `index/analyzers.rs` wraps these as tantivy tokenizers; `consulta analyze` calls them directly.
+
+pub mod entities;
+pub mod fold;
+pub mod lang;
+pub mod words;
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use rust_stemmers::{Algorithm, Stemmer};
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+use crate::model::Lang;
+
+pub use fold::fold;
+
+/// Bump when analysis output changes, so existing indexes are rebuilt.
+pub const ANALYZER_VERSION: u32 = 1;
+
+/// Words longer than this (in bytes) are not indexed: they are URLs or debris, not words.
+const MAX_TOKEN_BYTES: usize = 60;
+
+/// One analyzed token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// The term as indexed.
+    pub text: String,
+    /// Byte offset of the word in the analyzed text.
+    pub from: usize,
+    /// Byte offset one past the word.
+    pub to: usize,
+    /// Word position (stop words leave gaps, so phrases keep their distances).
+    pub position: usize,
+    /// Positions spanned: more than 1 only for a digit compound such as "CA-4".
+    pub span: usize,
+}
+
+/// Which analysis chain to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Analyzer {
+    /// Stop words, stemming and folding for one language.
+    Stemmed(Lang),
+    /// Lowercase and accent folding only.
+    Folded,
+}
+
+impl Analyzer {
+    /// Every analyzer, each registered under [`Analyzer::name`].
+    pub const ALL: [Analyzer; 3] = [Analyzer::Stemmed(Lang::En), Analyzer::Stemmed(Lang::Es), Analyzer::Folded];
+
+    /// The stemmed analyzer of a language.
+    pub fn for_lang(lang: Lang) -> Analyzer {
+        Analyzer::Stemmed(lang)
+    }
+
+    /// The registered tokenizer name: `en`, `es` or `folded`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Analyzer::Stemmed(lang) => lang.code(),
+            Analyzer::Folded => "folded",
+        }
+    }
+
+    /// Analyzes `text`. Text that is not in NFC is normalized first; offsets then refer to
+    /// the normalized text (ingest and the query parser always pass NFC, so this is rare).
+    pub fn analyze(self, text: &str) -> Vec<Token> {
+        if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+            self.analyze_nfc(text)
+        } else {
+            let nfc: String = text.nfc().collect();
+            self.analyze_nfc(&nfc)
+        }
+    }
+
+    /// Analyzes text already in NFC; calls `emit` for each token, reusing one buffer.
+    pub fn for_each_token(self, text: &str, mut emit: impl FnMut(&str, &words::Word<'_>)) {
+        let stemmer = match self {
+            Analyzer::Stemmed(Lang::En) => Some(&*EN_STEMMER),
+            Analyzer::Stemmed(Lang::Es) => Some(&*ES_STEMMER),
+            Analyzer::Folded => None,
+        };
+        let mut buf = String::new();
+        for word in words::words(text) {
+            if word.text.len() > MAX_TOKEN_BYTES {
+                continue;
+            }
+            buf.clear();
+            match (self, stemmer) {
+                (Analyzer::Stemmed(lang), Some(stemmer)) => {
+                    let lower = fold::lower(word.text);
+                    if is_stop_word(lang, &lower) {
+                        continue;
+                    }
+                    if word.span > 1 || lower.bytes().any(|b| b.is_ascii_digit()) {
+                        buf.push_str(&fold(&lower));
+                    } else {
+                        let restored = if lang == Lang::Es { restore_accent(&lower) } else { None };
+                        let stem = stemmer.stem(restored.as_deref().unwrap_or(&lower));
+                        buf.push_str(&fold(&stem));
+                    }
+                }
+                _ => buf.push_str(&fold(word.text)),
+            }
+            emit(&buf, &word);
+        }
+    }
+
+    fn analyze_nfc(self, text: &str) -> Vec<Token> {
+        let mut out = Vec::new();
+        self.for_each_token(text, |term, w| {
+            out.push(Token { text: term.to_string(), from: w.from, to: w.to, position: w.position, span: w.span })
+        });
+        out
+    }
+}
+
+static EN_STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
+static ES_STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::Spanish));
+
+static STOP_EN: LazyLock<HashSet<&'static str>> = LazyLock::new(|| word_list(include_str!("data/stopwords_en.txt")));
+static STOP_ES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| word_list(include_str!("data/stopwords_es.txt")));
+
+/// Parses a one-word-per-line data file; `#` starts a comment line.
+fn word_list(data: &'static str) -> HashSet<&'static str> {
+    data.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
+}
+
+/// Whether a lowercased word is a stop word of `lang` (lists are stored folded).
+pub fn is_stop_word(lang: Lang, lower: &str) -> bool {
+    let list = match lang {
+        Lang::En => &*STOP_EN,
+        Lang::Es => &*STOP_ES,
+    };
+    list.contains(&*fold(lower))
+}
+
+/// Puts back the accent of Spanish suffixes that users type without it, so the stemmer treats
+/// "informacion" like "información". Only unaccented words are touched.
+fn restore_accent(lower: &str) -> Option<String> {
+    const SUFFIXES: [(&str, &str); 4] = [("cion", "ción"), ("sion", "sión"), ("logia", "logía"), ("logias", "logías")];
+    if !lower.is_ascii() {
+        return None;
+    }
+    SUFFIXES.iter().find_map(|(plain, accented)| {
+        lower.strip_suffix(plain).filter(|stem| stem.len() >= 2).map(|stem| format!("{stem}{accented}"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(a: Analyzer, s: &str) -> Vec<String> {
+        a.analyze(s).into_iter().map(|t| t.text).collect()
+    }
+
+    const EN: Analyzer = Analyzer::Stemmed(Lang::En);
+    const ES: Analyzer = Analyzer::Stemmed(Lang::Es);
+
+    #[test]
+    fn english_chain_with_offsets() {
+        let toks = EN.analyze("The SACM's Migrants");
+        let got: Vec<_> = toks.iter().map(|t| (t.text.as_str(), t.from, t.to, t.position)).collect();
+        assert_eq!(got, [("sacm", 4, 8, 1), ("migrant", 11, 19, 2)]);
+    }
+
+    #[test]
+    fn spanish_forms_meet_in_both_directions() {
+        // accented, unaccented, singular and plural: every form of a word gives one term
+        for group in [
+            &["información", "informacion", "informaciones", "INFORMACIÓN"][..],
+            &["migración", "migracion", "migraciones", "Migraciones"],
+            &["niñez", "ninez", "NIÑEZ"],
+            &["niños", "ninos", "niño"],
+            &["regularización", "regularizacion"],
+            &["educación", "educacion"],
+            &["tecnología", "tecnologia", "tecnologías"],
+            &["país", "pais", "países", "paises"],
+            &["política", "politica", "políticas"],
+            &["remesa", "remesas"],
+            &["sesión", "sesion", "sesiones"],
+        ] {
+            let first = terms(ES, group[0]);
+            for w in &group[1..] {
+                assert_eq!(terms(ES, w), first, "{w} vs {}", group[0]);
+            }
+        }
+    }
+
+    #[test]
+    fn english_forms_meet() {
+        assert_eq!(terms(EN, "migration migrations"), ["migrat", "migrat"]);
+        assert_eq!(terms(EN, "remittances Remittance"), ["remitt", "remitt"]);
+        assert_eq!(terms(EN, "States' state"), ["state", "state"]);
+    }
+
+    #[test]
+    fn curated_spanish_stop_list_keeps_domain_words() {
+        assert_eq!(terms(ES, "los Estados Miembros"), ["estad", "miembr"]);
+        assert_eq!(terms(ES, "personas sin documentos"), ["person", "sin", "document"]);
+        assert_eq!(terms(ES, "la lucha contra la trata entre países"), ["luch", "contr", "trat", "entre", "pais"]);
+        assert_eq!(terms(ES, "no acompañados"), ["no", "acompan"]);
+    }
+
+    #[test]
+    fn numbers_and_codes_are_not_stemmed() {
+        assert_eq!(terms(EN, "Law 19.254 and CA-4"), ["law", "19.254", "ca-4", "ca", "4"]);
+        assert_eq!(terms(ES, "Política 2017-2025"), ["polit", "2017-2025", "2017", "2025"]);
+    }
+
+    #[test]
+    fn nfd_input_is_normalized_first() {
+        let nfd = "migracio\u{301}n";
+        assert_eq!(terms(ES, nfd), terms(ES, "migración"));
+        assert_eq!(terms(Analyzer::Folded, nfd), ["migracion"]);
+    }
+
+    #[test]
+    fn folded_keeps_stop_words_and_does_not_stem() {
+        assert_eq!(terms(Analyzer::Folded, "Trata de Personas"), ["trata", "de", "personas"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn offsets_slice_nfc_text_on_char_boundaries(s in "\\PC{0,40}") {
+            let s: String = s.nfc().collect();
+            for a in Analyzer::ALL {
+                for t in a.analyze(&s) {
+                    proptest::prop_assert!(s.is_char_boundary(t.from) && s.is_char_boundary(t.to) && t.from < t.to);
+                }
+            }
+        }
+    }
+}

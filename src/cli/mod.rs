@@ -1,0 +1,77 @@
+//! The command line: clap declarations, the conversion from what was typed to library
+//! requests, and the dispatch. Only this module knows clap and indicatif.
+
+mod analyze;
+mod index;
+pub mod progress;
+pub mod render;
+mod search;
+mod show;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::Result;
+
+/// consulta: bilingual (English/Spanish) search over the reports of the inter-state
+/// consultation mechanisms on migration (RCM/CRM, SACM/CSM, OCAM, OAS CAM, …).
+#[derive(Debug, Parser)]
+#[command(name = "consulta", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the corpus and the index live.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Paths {
+    /// Folder of source reports (.txt, .md), walked recursively.
+    #[arg(long, default_value = "corpus", value_name = "DIR")]
+    pub corpus: PathBuf,
+    /// Folder of the index (created on demand).
+    #[arg(long, default_value = "index", value_name = "DIR")]
+    pub index: PathBuf,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Index the corpus: add new files, re-index changed ones, drop deleted ones, in one commit.
+    Index(index::Args),
+    /// Search the corpus (building the index first if it is missing or stale).
+    Search(search::Args),
+    /// Print one record whole (ID like 003_896af30beb401831#session-5), or a document's outline.
+    Show(show::Args),
+    /// Print the tokens each analyzer produces for TEXT, and the entities it names.
+    Analyze(analyze::Args),
+}
+
+/// Runs a parsed command line, writing results to `out` and notices to `err`.
+/// Returns the process exit code for runtime outcomes (0, or 1 when some file failed).
+pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
+    match cli.command {
+        Command::Index(args) => index::run(args, out, err),
+        Command::Search(args) => search::run(args, out, err),
+        Command::Show(args) => show::run(args, out, err),
+        Command::Analyze(args) => analyze::run(args, out),
+    }
+}
+
+/// Writes, turning an I/O error on stdout into the crate's error.
+pub(crate) fn io(r: std::io::Result<()>) -> Result<()> {
+    r.map_err(|e| crate::Error::io("<stdout>", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_declarations_are_valid() {
+        Cli::command().debug_assert();
+    }
+}

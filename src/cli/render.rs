@@ -1,0 +1,85 @@
+//! Human renderers over `impl Write`; `--json` serializes the library's types directly.
+
+use std::io::{IsTerminal, Result, Write};
+
+use crate::query::{Hit, SearchResponse, FACET_DIMENSIONS};
+
+/// ANSI bold for highlights: only on a terminal, and never when NO_COLOR is set.
+pub fn color_wanted(stream: &impl IsTerminal) -> bool {
+    stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Turns `<mark>` highlights into ANSI bold (or plain text) and unescapes HTML entities.
+pub fn highlight(snippet: &str, color: bool) -> String {
+    let (on, off) = if color { ("\x1b[1m", "\x1b[0m") } else { ("", "") };
+    snippet.replace("<mark>", on).replace("</mark>", off).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+}
+
+/// The result list: a header line, one block per hit, then the top facet values.
+pub fn results(out: &mut dyn Write, resp: &SearchResponse, color: bool) -> Result<()> {
+    let shown = resp.hits.len();
+    let what = if resp.query.trim().is_empty() { String::new() } else { format!(" for {:?}", resp.query) };
+    writeln!(out, "{} results{what} ({} ms){}", resp.total, resp.took_ms, if shown < resp.total { format!(", showing {shown}") } else { String::new() })?;
+    for (i, hit) in resp.hits.iter().enumerate() {
+        writeln!(out)?;
+        hit_block(out, i + 1, hit, color)?;
+    }
+    let facets: Vec<String> = FACET_DIMENSIONS
+        .iter()
+        .filter(|d| !matches!(**d, "doc" | "doctype"))
+        .filter_map(|dim| {
+            let mut values: Vec<(&String, &u64)> = resp.facets.get(*dim)?.iter().collect();
+            values.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            (!values.is_empty()).then(|| {
+                let top: Vec<String> = values.iter().take(6).map(|(v, n)| format!("{v} {n}")).collect();
+                format!("{dim}: {}", top.join(", "))
+            })
+        })
+        .collect();
+    if !facets.is_empty() {
+        writeln!(out)?;
+        for line in facets {
+            writeln!(out, "  {line}")?;
+        }
+    }
+    Ok(())
+}
+
+/// One hit: rank, heading and kind; doc and score; facets; snippet; id.
+pub fn hit_block(out: &mut dyn Write, rank: usize, hit: &Hit, color: bool) -> Result<()> {
+    writeln!(out, "{rank:>3}. {} [{}]", hit.heading, hit.kind)?;
+    writeln!(out, "     {} · {} · score {:.2}", hit.doc, hit.title, hit.score)?;
+    writeln!(out, "     {}", facet_line(hit))?;
+    writeln!(out, "     {}", highlight(&hit.snippet, color))?;
+    writeln!(out, "     id: {}", hit.id)
+}
+
+/// "mechanism: RCM, SACM · country: Belize · session 5 · en · 2024".
+pub fn facet_line(hit: &Hit) -> String {
+    let mut parts = Vec::new();
+    if !hit.mechanisms.is_empty() {
+        parts.push(format!("mechanism: {}", hit.mechanisms.join(", ")));
+    }
+    if !hit.countries.is_empty() {
+        parts.push(format!("country: {}", hit.countries.join(", ")));
+    }
+    if let Some(s) = &hit.session {
+        parts.push(format!("session {s}"));
+    }
+    parts.push(hit.lang.clone());
+    if let Some(y) = hit.year {
+        parts.push(y.to_string());
+    }
+    parts.join(" · ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlight_with_and_without_color() {
+        assert_eq!(highlight("a <mark>b</mark> &amp; c", false), "a b & c");
+        assert_eq!(highlight("<mark>b</mark>", true), "\x1b[1mb\x1b[0m");
+    }
+}

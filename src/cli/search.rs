@@ -1,0 +1,96 @@
+//! `consulta search`, and the build-on-first-use every reading command shares.
+
+use std::io::{IsTerminal, Write};
+
+use crate::cli::{io, render, Paths};
+use crate::error::Result;
+use crate::index::{self, IndexOptions};
+use crate::ingest::DEFAULT_MAX_BYTES;
+use crate::query::{SearchRequest, Searchable};
+
+/// Arguments of `consulta search`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Words, "quoted phrases", -excluded words, field:value filters. Optional with filters.
+    #[arg(value_name = "QUERY")]
+    query: Vec<String>,
+    #[command(flatten)]
+    paths: Paths,
+    /// Hits to print.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    limit: usize,
+    /// Hits to skip (for paging).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    offset: usize,
+    /// Only these mechanisms (any name or acronym: CSM, SACM, "Puebla Process"); repeatable.
+    #[arg(long, value_name = "M")]
+    mechanism: Vec<String>,
+    /// Only these section kinds (session, practice, roadmap, partnerships, …); repeatable.
+    #[arg(long, value_name = "K")]
+    kind: Vec<String>,
+    /// Only these sessions (intro, 1 … 8); repeatable.
+    #[arg(long, value_name = "S")]
+    session: Vec<String>,
+    /// Only sections naming these countries (any name: Brasil, Brazil); repeatable.
+    #[arg(long, value_name = "C")]
+    country: Vec<String>,
+    /// Only sections in this language (en or es).
+    #[arg(long, value_name = "en|es")]
+    lang: Option<String>,
+    /// Only this source file; repeatable.
+    #[arg(long, value_name = "FILE")]
+    doc: Vec<String>,
+    /// Only documents of this year; repeatable.
+    #[arg(long, value_name = "Y")]
+    year: Vec<String>,
+    /// Print one JSON object (the contract in DESIGN.md).
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
+    let searchable = open_or_build(&args.paths, err)?;
+    let filters = vec![
+        ("mechanism".to_string(), args.mechanism),
+        ("kind".to_string(), args.kind),
+        ("session".to_string(), args.session),
+        ("country".to_string(), args.country),
+        ("lang".to_string(), args.lang.into_iter().collect()),
+        ("doc".to_string(), args.doc),
+        ("year".to_string(), args.year),
+    ];
+    let req = SearchRequest { query: args.query.join(" "), limit: args.limit, offset: args.offset, filters };
+    let resp = searchable.search(&req)?;
+    if args.json {
+        io(serde_json::to_writer(&mut *out, &resp).map_err(std::io::Error::from).and_then(|_| writeln!(out)))?;
+    } else {
+        io(render::results(out, &resp, render::color_wanted(&std::io::stdout())))?;
+    }
+    Ok(0)
+}
+
+/// Opens the index, first building or updating it when it is missing or older than the corpus
+/// (notices on stderr only when it is a terminal; failures always).
+pub fn open_or_build(paths: &Paths, err: &mut dyn Write) -> Result<Searchable> {
+    let notices = std::io::stderr().is_terminal();
+    let opts = IndexOptions { corpus: paths.corpus.clone(), index: paths.index.clone(), full: false, max_bytes: DEFAULT_MAX_BYTES };
+    let reason = if !index::exists(&paths.index) {
+        Some("no index yet: building it")
+    } else {
+        let (_, manifest) = index::open(&paths.index)?;
+        let corpus_present = paths.corpus.is_dir();
+        (corpus_present && index::is_stale(&paths.corpus, &manifest, DEFAULT_MAX_BYTES)?)
+            .then_some("the corpus changed since the last index run: updating the index")
+    };
+    if let Some(reason) = reason {
+        if notices {
+            let _ = writeln!(err, "consulta: {reason} ({} → {})", paths.corpus.display(), paths.index.display());
+        }
+        let report = super::index::build(&opts, err)?;
+        if notices {
+            let _ = writeln!(err, "consulta: {}", super::index::summary(&report));
+        }
+    }
+    let (index, _) = index::open(&paths.index)?;
+    Searchable::new(index)
+}

@@ -1,0 +1,87 @@
+//! `consulta show`: one record whole, or a document's outline.
+
+use std::io::Write;
+
+use crate::cli::{io, render, search::open_or_build, Paths};
+use crate::error::{Error, Result};
+use crate::index::StoredRecord;
+use crate::query::Hit;
+
+/// Arguments of `consulta show`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A record id (`003_896af30beb401831#session-5`) or a document (`003_896af30beb401831.txt`).
+    #[arg(value_name = "ID|DOC")]
+    target: String,
+    #[command(flatten)]
+    paths: Paths,
+    /// Print the records as a JSON array, in document order.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
+    let searchable = open_or_build(&args.paths, err)?;
+    // a path into the corpus folder names the same document as its file name
+    let target = std::path::Path::new(&args.target)
+        .strip_prefix(&args.paths.corpus)
+        .ok()
+        .and_then(|p| p.to_str())
+        .map_or(args.target.clone(), |s| s.replace('\\', "/"));
+    let records = searchable.records(&target)?;
+    if records.is_empty() {
+        return Err(Error::Usage(format!(
+            "no record or document {:?} in the index; `consulta search` prints ids, and `consulta show FILE.txt` an outline",
+            args.target
+        )));
+    }
+    if args.json {
+        let hits: Vec<Hit> = records.into_iter().map(to_hit).collect();
+        io(serde_json::to_writer(&mut *out, &hits).map_err(std::io::Error::from).and_then(|_| writeln!(out)))?;
+    } else if target.contains('#') {
+        io(record(out, &records[0]))?;
+    } else {
+        io(outline(out, &records))?;
+    }
+    Ok(0)
+}
+
+fn to_hit(r: StoredRecord) -> Hit {
+    let s = r.section;
+    Hit {
+        snippet: crate::segment::first_words(&s.text, 30),
+        id: s.id,
+        doc: r.doc,
+        title: r.title,
+        heading: s.heading,
+        kind: s.kind.name().to_string(),
+        session: s.session,
+        mechanisms: s.mechanisms,
+        countries: s.countries,
+        lang: s.lang.code().to_string(),
+        year: r.year,
+        score: 0.0,
+        text: s.text,
+    }
+}
+
+fn record(out: &mut dyn Write, r: &StoredRecord) -> std::io::Result<()> {
+    let hit = to_hit(r.clone());
+    writeln!(out, "{} [{}]", hit.heading, hit.kind)?;
+    writeln!(out, "{} · {}", hit.doc, hit.title)?;
+    writeln!(out, "{}", render::facet_line(&hit))?;
+    writeln!(out, "id: {}\n", hit.id)?;
+    writeln!(out, "{}", hit.text)
+}
+
+fn outline(out: &mut dyn Write, records: &[StoredRecord]) -> std::io::Result<()> {
+    let first = &records[0];
+    writeln!(out, "{} · {} · {} · {}", first.doc, first.title, first.doctype, first.year.map_or("-".into(), |y| y.to_string()))?;
+    for r in records {
+        let s = &r.section;
+        let words = s.text.split_whitespace().count();
+        let session = s.session.as_deref().map_or(String::new(), |x| format!(" (session {x})"));
+        writeln!(out, "  {:<16} {}{session} · {words} words · {}", s.kind.name(), s.heading, s.id)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,418 @@
+//! Clean text → paragraphs: removes the conversion debris real reports carry and keeps
+//! footnotes as their own records.
+//!
+//! Handles, in order: Word footnotes (`[footnoteRef:3]` markers, `[3: . body]` bodies) and
+//! superscript footnotes (a line "¹RCM participating countries: …"); translator notes
+//! (`[TRANSLATOR: check link]`); markdown emphasis (`***SACM***`) and links (`[OSUMI](#)`,
+//! `<https://…>`); photo captions ("Left to right: … Photo: IOM."); table-of-contents lines
+//! ("SESSION 1: MIGRATION GOVERNANCE<TAB>15"), kept apart for the segmenter; page numbers; and
+//! paragraphs broken by hard line wraps or page breaks, which are re-joined.
+
+/// A footnote, kept as its own record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Footnote {
+    /// The label the document gives it (`3`).
+    pub label: String,
+    /// The footnote's text.
+    pub text: String,
+    /// Index of the paragraph that cites it.
+    pub paragraph: usize,
+}
+
+/// A document after cleaning.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Cleaned {
+    /// Paragraphs (and headings, list items, table rows), in order, each on one line.
+    pub paragraphs: Vec<String>,
+    /// Footnotes, in order of citation.
+    pub footnotes: Vec<Footnote>,
+    /// Table-of-contents entries (title without the page number), for contents-guided sectioning.
+    pub contents: Vec<String>,
+}
+
+/// Private-use marks standing for an extracted Word footnote until paragraphs are known.
+const FN_OPEN: char = '\u{E000}';
+const FN_CLOSE: char = '\u{E001}';
+
+/// Cleans decoded, NFC, `\n`-terminated text.
+pub fn clean(text: &str) -> Cleaned {
+    let mut bodies = Vec::new();
+    let text = extract_word_footnotes(text, &mut bodies);
+    let text = strip_markup(&text);
+    let mut out = Cleaned::default();
+    let mut superscript_notes = Vec::new();
+    let lines = logical_lines(&text);
+    for line in lines {
+        if let Some(entry) = contents_entry(&line) {
+            out.contents.push(entry);
+        } else if let Some((label, body)) = superscript_note(&line) {
+            superscript_notes.push((label, body));
+        } else if !is_caption(&line) && !is_page_number(&line) {
+            out.paragraphs.push(line);
+        }
+    }
+    link_word_footnotes(&mut out, &bodies);
+    link_superscript_notes(&mut out, superscript_notes);
+    out
+}
+
+/// Replaces each `[N: . body]` with a placeholder and drops `[footnoteRef:N]` markers.
+fn extract_word_footnotes(text: &str, bodies: &mut Vec<(String, String)>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('[') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let Some(close) = matching_bracket(tail) else {
+            out.push_str(tail);
+            return out;
+        };
+        let inner = &tail[1..close];
+        if inner.starts_with("footnoteRef:") {
+            // the marker: the body that follows carries the label
+        } else if let Some((label, body)) = footnote_body(inner) {
+            out.push(FN_OPEN);
+            out.push_str(&bodies.len().to_string());
+            out.push(FN_CLOSE);
+            bodies.push((label, body));
+        } else {
+            out.push_str(&tail[..=close]);
+        }
+        rest = &tail[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Byte index of the `]` closing the `[` at the start of `s`, allowing nesting.
+fn matching_bracket(s: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in s.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `3: .\ttext` → ("3", "text").
+fn footnote_body(inner: &str) -> Option<(String, String)> {
+    let (label, body) = inner.split_once(':')?;
+    if label.is_empty() || !label.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let body = body.trim_start_matches(|c: char| c.is_whitespace() || c == '.' || c.is_ascii_digit());
+    let body = remove_translator_notes(body);
+    Some((label.to_string(), collapse_ws(&body)))
+}
+
+/// Removes `[TRANSLATOR: …]`-style notes, emphasis markers and link syntax.
+fn strip_markup(text: &str) -> String {
+    let text = remove_translator_notes(text);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find(['*', '[', '<']) {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        if tail.starts_with("**") {
+            rest = tail.trim_start_matches('*');
+        } else if let Some((label, after)) = markdown_link(tail) {
+            out.push_str(label);
+            rest = after;
+        } else if let Some((url, after)) = autolink(tail) {
+            out.push_str(url);
+            rest = after;
+        } else {
+            let c = tail.chars().next().unwrap_or('*');
+            out.push(c);
+            rest = &tail[c.len_utf8()..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn remove_translator_notes(text: &str) -> String {
+    const NOTES: [&str; 4] = ["[TRANSLATOR:", "[Translator:", "[NOTA DEL TRADUCTOR:", "[N. del T.:"];
+    let mut out = text.to_string();
+    for note in NOTES {
+        while let Some(at) = out.find(note) {
+            let end = matching_bracket(&out[at..]).map_or(out.len(), |e| at + e + 1);
+            out.replace_range(at..end, "");
+        }
+    }
+    out
+}
+
+/// `[label](target)` → (label, rest).
+fn markdown_link(s: &str) -> Option<(&str, &str)> {
+    let close = s.find("](")?;
+    let label = &s[1..close];
+    if label.contains(['[', ']', '\n']) {
+        return None;
+    }
+    let after = &s[close + 2..];
+    let end = after.find(')')?;
+    if after[..end].contains(char::is_whitespace) {
+        return None;
+    }
+    Some((label, &after[end + 1..]))
+}
+
+/// `<https://…>` → (url, rest).
+fn autolink(s: &str) -> Option<(&str, &str)> {
+    let end = s.find('>')?;
+    let url = &s[1..end];
+    (url.starts_with("http://") || url.starts_with("https://")).then(|| (url, &s[end + 1..]))
+}
+
+/// Joins physical lines into logical ones: one paragraph, heading, list item or row each.
+fn logical_lines(text: &str) -> Vec<String> {
+    let raw: Vec<&str> = text.lines().map(|l| l.trim_end()).collect();
+    let wrap_width = wrap_width(&raw);
+    let mut out: Vec<String> = Vec::new();
+    let mut blank_run = 0;
+    for line in raw {
+        let line = line.trim_start_matches([' ', '\u{a0}']);
+        if line.trim().is_empty() {
+            blank_run += 1;
+            continue;
+        }
+        // contents entries keep their tab leader so `clean` can recognize them; other rows
+        // with tabs (a list of acronyms) are never joined to their neighbours
+        let row = line.contains('\t');
+        let line = if contents_entry(line).is_some() { line.to_string() } else { collapse_ws(line) };
+        match out.last_mut() {
+            Some(prev) if !row && blank_run <= 3 && continues(prev, &line, wrap_width) => {
+                if prev.ends_with('-') && line.starts_with(char::is_lowercase) && !prev.ends_with(" -") {
+                    prev.pop();
+                } else {
+                    prev.push(' ');
+                }
+                prev.push_str(&line);
+            }
+            _ => out.push(line),
+        }
+        blank_run = 0;
+    }
+    out
+}
+
+/// The width a hard-wrapped document was wrapped at, if it was: most lines are of a similar,
+/// moderate length. `None` for documents with one line per paragraph.
+fn wrap_width(lines: &[&str]) -> Option<usize> {
+    let mut lens: Vec<usize> = lines.iter().map(|l| l.chars().count()).filter(|&n| n > 0).collect();
+    if lens.len() < 20 {
+        return None;
+    }
+    lens.sort_unstable();
+    let p90 = lens[lens.len() * 9 / 10];
+    let long = lens.iter().filter(|&&n| n > 130).count();
+    (p90 <= 130 && long * 50 < lens.len()).then_some(p90)
+}
+
+/// Whether `next` continues the logical line `prev` (a wrapped line or a page break).
+fn continues(prev: &str, next: &str, wrap_width: Option<usize>) -> bool {
+    if contents_entry(prev).is_some() || contents_entry(next).is_some() {
+        return false;
+    }
+    let last = prev.chars().last().unwrap_or('.');
+    let open = !matches!(last, '.' | '!' | '?' | ':' | ';' | '»' | '"' | '”');
+    let first = next.chars().next().unwrap_or('A');
+    if first.is_lowercase() {
+        return open || last == ',';
+    }
+    if !open || starts_item(next) {
+        return false;
+    }
+    // "… Union of South American Nations" / "(UNASUR). These …": a page break inside a
+    // sentence; a line that is only a parenthesis ("(Prepared by …)") stands alone
+    let parenthesis_continues = next.find(')').is_some_and(|i| i + 1 < next.len());
+    if first == '(' && parenthesis_continues && prev.chars().count() > 60 && last.is_alphabetic() {
+        return true;
+    }
+    match wrap_width {
+        Some(width) => prev.chars().count() * 10 >= width * 7 && !starts_item(prev),
+        None => false,
+    }
+}
+
+/// A list item or numbered heading: "- x", "• x", "1. x", "IV. X", "a. x".
+fn starts_item(line: &str) -> bool {
+    if line.starts_with(['-', '•', '–', '·']) {
+        return true;
+    }
+    let head: String = line.chars().take_while(|c| !c.is_whitespace()).collect();
+    let Some(num) = head.strip_suffix(['.', ')']) else { return false };
+    !num.is_empty()
+        && (num.chars().all(|c| c.is_ascii_digit())
+            || num.chars().all(|c| "IVXLC".contains(c))
+            || (num.len() == 1 && num.chars().all(|c| c.is_ascii_lowercase())))
+}
+
+/// "SESSION 1: MIGRATION GOVERNANCE<TAB>15" or "Introduction ........ 7" → the entry's title.
+fn contents_entry(line: &str) -> Option<String> {
+    let trimmed = line.trim_end();
+    let digits = trimmed.len() - trimmed.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 || digits > 3 {
+        return None;
+    }
+    let title = &trimmed[..trimmed.len() - digits];
+    let sep = title.len() - title.trim_end_matches(['\t', '.', '…', ' ']).len();
+    let leader = title.ends_with('\t') || title.trim_end().ends_with("...") || title.ends_with('…');
+    let title = title.trim_end_matches(['\t', '.', '…', ' ']);
+    (leader && sep > 0 && title.chars().filter(|c| c.is_alphabetic()).count() >= 3).then(|| title.trim().to_string())
+}
+
+/// A line that is a footnote body introduced by superscript digits: "¹RCM participating …".
+fn superscript_note(line: &str) -> Option<(String, String)> {
+    let label: String = line.chars().map_while(superscript_digit).collect();
+    if label.is_empty() {
+        return None;
+    }
+    let skip: usize = line.chars().take(label.chars().count()).map(char::len_utf8).sum();
+    Some((label, line[skip..].trim().to_string()))
+}
+
+fn superscript_digit(c: char) -> Option<char> {
+    match c {
+        '⁰' => Some('0'),
+        '¹' => Some('1'),
+        '²' => Some('2'),
+        '³' => Some('3'),
+        '⁴'..='⁹' => char::from_digit(c as u32 - '⁴' as u32 + 4, 10),
+        _ => None,
+    }
+}
+
+/// Photo captions: "Left to right: … Photo: IOM." and lines that end in a photo credit.
+fn is_caption(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    if ["left to right:", "from left to right:", "de izquierda a derecha:"].iter().any(|p| lower.starts_with(p)) {
+        return true;
+    }
+    ["photo:", "foto:"].iter().any(|credit| {
+        lower.rfind(credit).is_some_and(|at| lower[at..].split_whitespace().count() <= 5 && line.len() < 600)
+    })
+}
+
+fn is_page_number(line: &str) -> bool {
+    let t = line.trim();
+    !t.is_empty() && t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Attaches each extracted Word footnote to the paragraph that held it and drops the placeholder.
+fn link_word_footnotes(out: &mut Cleaned, bodies: &[(String, String)]) {
+    for (p, para) in out.paragraphs.iter_mut().enumerate() {
+        while let Some(open) = para.find(FN_OPEN) {
+            let close = para[open..].find(FN_CLOSE).map_or(para.len(), |c| open + c + FN_CLOSE.len_utf8());
+            let n: usize = para[open + FN_OPEN.len_utf8()..close - FN_CLOSE.len_utf8()].parse().unwrap_or(usize::MAX);
+            if let Some((label, text)) = bodies.get(n) {
+                out.footnotes.push(Footnote { label: label.clone(), text: text.clone(), paragraph: p });
+            }
+            para.replace_range(open..close, "");
+        }
+        *para = collapse_ws(para);
+    }
+    out.paragraphs.retain(|p| !p.is_empty());
+}
+
+/// Attaches "¹…" footnotes to the last paragraph before them that carries the same superscript
+/// marker, and removes superscript markers from the text.
+fn link_superscript_notes(out: &mut Cleaned, notes: Vec<(String, String)>) {
+    for (label, text) in notes {
+        let marker: String = label.chars().map(to_superscript).collect();
+        let paragraph = out.paragraphs.iter().rposition(|p| p.contains(&marker)).unwrap_or(0);
+        out.footnotes.push(Footnote { label, text, paragraph });
+    }
+    for para in &mut out.paragraphs {
+        if para.chars().any(|c| superscript_digit(c).is_some()) {
+            *para = para.chars().filter(|&c| superscript_digit(c).is_none()).collect::<String>();
+            *para = collapse_ws(para);
+        }
+    }
+}
+
+fn to_superscript(d: char) -> char {
+    match d {
+        '0' => '⁰',
+        '1' => '¹',
+        '2' => '²',
+        '3' => '³',
+        _ => char::from_u32('⁴' as u32 + d.to_digit(10).unwrap_or(4) - 4).unwrap_or('⁴'),
+    }
+}
+
+/// Collapses runs of whitespace (tabs included) to one space and trims.
+fn collapse_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_footnotes_become_records_and_markers_vanish() {
+        let c = clean("Data on migrants.[footnoteRef:1] More. [1: .\tMigration data portal [TRANSLATOR: check link] ]\n");
+        assert_eq!(c.paragraphs, ["Data on migrants. More."]);
+        assert_eq!(c.footnotes, [Footnote { label: "1".into(), text: "Migration data portal".into(), paragraph: 0 }]);
+    }
+
+    #[test]
+    fn emphasis_links_and_translator_notes_are_cleaned() {
+        let c = clean("ISCM: ***South American Conference (SACM)***\n\nThe database ([OSUMI](#)) and <https://bit.ly/x>. [TRANSLATOR: check]\n");
+        assert_eq!(c.paragraphs, ["ISCM: South American Conference (SACM)", "The database (OSUMI) and https://bit.ly/x."]);
+    }
+
+    #[test]
+    fn paragraphs_broken_across_a_page_are_joined() {
+        let c = clean("the Andean Community (CAN), and the Union of South American Nations\n\n(UNASUR). These regional policies\n\nare implemented.\n\n2. Next heading\n");
+        assert_eq!(
+            c.paragraphs,
+            ["the Andean Community (CAN), and the Union of South American Nations (UNASUR). These regional policies are implemented.", "2. Next heading"]
+        );
+    }
+
+    #[test]
+    fn captions_page_numbers_and_contents_are_set_apart() {
+        let c = clean("TABLE OF CONTENTS\n\nINTRODUCTION\t07\nSESSION 1: MIGRATION GOVERNANCE\t15\n\nLeft to right: A, IOM; B, Canada. Photo: IOM.\n\n17\n\nBody text.\n");
+        assert_eq!(c.contents, ["INTRODUCTION", "SESSION 1: MIGRATION GOVERNANCE"]);
+        assert_eq!(c.paragraphs, ["TABLE OF CONTENTS", "Body text."]);
+    }
+
+    #[test]
+    fn superscript_footnotes_link_to_their_paragraph() {
+        let c = clean("Delegations from RCM and SACM¹ attended.\n\nOther text.\n\n¹RCM participating countries: Belize, Canada.\n");
+        assert_eq!(c.paragraphs, ["Delegations from RCM and SACM attended.", "Other text."]);
+        assert_eq!(c.footnotes[0].paragraph, 0);
+        assert_eq!(c.footnotes[0].text, "RCM participating countries: Belize, Canada.");
+    }
+
+    #[test]
+    fn list_items_stay_apart_but_wrapped_items_join() {
+        let c = clean("- **Consular Cooperation:** cooperation to ensure adequate consular\n\nservices was highlighted.\n- Second item\n");
+        assert_eq!(c.paragraphs, ["- Consular Cooperation: cooperation to ensure adequate consular services was highlighted.", "- Second item"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(s in "[\\[\\]\\*<>:0-9a-zA-Z ¹²⁴\\n\\t.(#)-]{0,120}") {
+            let _ = clean(&s);
+        }
+    }
+}

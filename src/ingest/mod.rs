@@ -1,0 +1,68 @@
+//! Ingest: a source file's bytes → clean paragraphs and footnotes. No tantivy, no printing.
+
+pub mod clean;
+pub mod decode;
+
+use std::path::Path;
+
+use unicode_normalization::UnicodeNormalization;
+
+pub use clean::{Cleaned, Footnote};
+
+use crate::error::{Error, Result};
+
+/// Files larger than this are refused by default (a report is a few hundred kilobytes).
+pub const DEFAULT_MAX_BYTES: u64 = 50 * 1024 * 1024;
+
+/// A decoded, normalized and cleaned source document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CleanDoc {
+    /// File name relative to the corpus folder, with `/` separators.
+    pub file: String,
+    /// The cleaned content.
+    pub content: Cleaned,
+}
+
+/// Reads, decodes and cleans one file. `file` is the name the document is known by.
+pub fn load(path: &Path, file: &str) -> Result<CleanDoc> {
+    let bytes = std::fs::read(path).map_err(|e| Error::Input { path: path.to_path_buf(), reason: read_reason(&e) })?;
+    from_bytes(&bytes, file).map_err(|reason| Error::Input { path: path.to_path_buf(), reason })
+}
+
+/// Decodes and cleans bytes; the error is the reason the bytes were refused.
+pub fn from_bytes(bytes: &[u8], file: &str) -> std::result::Result<CleanDoc, String> {
+    let text = decode::decode(bytes)?;
+    let text = normalize(&text);
+    let content = clean::clean(&text);
+    if content.paragraphs.is_empty() {
+        return Err("no text left after removing captions, contents and page numbers".into());
+    }
+    Ok(CleanDoc { file: file.to_string(), content })
+}
+
+/// NFC and `\n` line ends: PDF exports carry decomposed accents that would otherwise split
+/// "migración" in two, and Windows exports carry `\r\n`.
+pub fn normalize(text: &str) -> String {
+    let unified = text.replace("\r\n", "\n").replace(['\r', '\x0c'], "\n");
+    unified.nfc().collect()
+}
+
+/// Words a user can act on for an I/O error while reading a source file.
+pub fn read_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied; make the file readable (chmod +r)".into(),
+        std::io::ErrorKind::NotFound => "the file vanished while indexing; run `consulta index` again".into(),
+        _ => format!("cannot be read: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decomposed_accents_and_crlf_are_normalized() {
+        let doc = from_bytes("Migracio\u{301}n\r\n\r\nNin\u{303}ez".as_bytes(), "x.txt").unwrap();
+        assert_eq!(doc.content.paragraphs, ["Migración", "Niñez"]);
+    }
+}

@@ -1,0 +1,24 @@
+//! consulta: bilingual (English/Spanish) full-text search for the documents of inter-state
+//! consultation mechanisms on migration (RCM/CRM, SACM/CSM, OCAM, OAS CAM and their peers).
+//!
+//! ```text
+//! corpus/*.txt ─► ingest ─► segment ─► analyze ─► index/ (tantivy) ─► query ─► cli
+//!                decode     sections    tokens      schema + facets      parse, rank,
+//!                clean      records     entities    manifest             facet, snippet
+//! ```
+//!
+//! Data flows one way and each stage is a plain function over the structs of [`model`]. Only
+//! [`index`] and [`query`] know tantivy; [`cli`] is a thin shell that parses arguments and prints.
+#![warn(missing_docs)]
+
+pub mod analyze;
+pub mod cli;
+pub mod error;
+pub mod index;
+pub mod ingest;
+pub mod model;
+pub mod query;
+pub mod segment;
+
+pub use error::{Error, Result};
+pub use model::{DocMeta, Document, Lang, Section, SectionKind};

@@ -1,0 +1,133 @@
+//! Plain data shared by every stage: documents, their metadata and their sections.
+//! No behaviour beyond naming and (de)serialization lives here.
+
+use serde::{Deserialize, Serialize};
+
+/// A language consulta analyzes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// English.
+    En,
+    /// Spanish.
+    Es,
+}
+
+impl Lang {
+    /// Every language, in the order fields and analyzers are declared.
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Es];
+
+    /// The ISO 639-1 code, also the analyzer name.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Es => "es",
+        }
+    }
+
+    /// Parses `en`/`es` (any case, or the English names).
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.trim().to_lowercase().as_str() {
+            "en" | "eng" | "english" | "inglés" | "ingles" => Some(Lang::En),
+            "es" | "spa" | "spanish" | "español" | "espanol" => Some(Lang::Es),
+            _ => None,
+        }
+    }
+}
+
+macro_rules! section_kinds {
+    ($($variant:ident => $name:literal, $doc:literal;)*) => {
+        /// What a section is within its report family (the `kind` facet).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "kebab-case")]
+        pub enum SectionKind { $(#[doc = $doc] $variant,)* }
+
+        impl SectionKind {
+            /// Every kind, in the order DESIGN.md lists them.
+            pub const ALL: &'static [SectionKind] = &[$(SectionKind::$variant,)*];
+
+            /// The facet value (`thematic-focus`, `session`, …).
+            pub fn name(self) -> &'static str {
+                match self { $(SectionKind::$variant => $name,)* }
+            }
+        }
+    };
+}
+
+section_kinds! {
+    Intro => "intro", "A shared introduction or preamble.";
+    ThematicFocus => "thematic-focus", "Survey part 1: evolution of programming and thematic focus.";
+    Contribution => "contribution", "Survey part 2: contribution to migration governance.";
+    Structures => "structures", "Survey part 3: salient structures.";
+    Partnerships => "partnerships", "Survey part 4: partnership models.";
+    AddedValue => "added-value", "Survey part 5: added value of membership.";
+    Background => "background", "Background of a meeting or mechanism.";
+    Objectives => "objectives", "Objectives of a meeting.";
+    ExpectedResults => "expected-results", "Expected results of a meeting.";
+    OpeningRemarks => "opening-remarks", "Opening remarks (one speaker or the whole block).";
+    Session => "session", "A session of a meeting.";
+    Practice => "practice", "One best practice, policy or tool shared in a session.";
+    Roadmap => "roadmap", "A roadmap agreed at a meeting.";
+    Conclusions => "conclusions", "Conclusions of a meeting.";
+    Communique => "communique", "A joint communiqué or declaration.";
+    Footnote => "footnote", "A footnote, kept as its own record.";
+    Questions => "questions", "Questions put to a session.";
+    Passage => "passage", "Paragraphs grouped under a heading, or under none.";
+}
+
+impl SectionKind {
+    /// Parses a facet value such as `thematic-focus` (case-insensitive, `_` accepted for `-`).
+    pub fn parse(s: &str) -> Option<SectionKind> {
+        let wanted = s.trim().to_lowercase().replace('_', "-");
+        SectionKind::ALL.iter().copied().find(|k| k.name() == wanted)
+    }
+}
+
+/// Metadata of one source document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocMeta {
+    /// File name relative to the corpus folder (`003_896af30beb401831.txt`), the `doc` facet.
+    pub file: String,
+    /// The document's title as it states it.
+    pub title: String,
+    /// Report family: `survey-summary`, `plenary-report`, `concept-paper`, `note`, `document`.
+    pub doctype: String,
+    /// Canonical ids of the mechanisms the document is about.
+    pub mechanisms: Vec<String>,
+    /// Year of the meeting or survey, where stated.
+    pub year: Option<u32>,
+    /// Place of the meeting, where stated.
+    pub place: Option<String>,
+    /// The document's main language.
+    pub lang: Lang,
+}
+
+/// One searchable record: a section, a practice line or a footnote.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Section {
+    /// Stable id: `<file stem>#<slug>`, e.g. `003_896af30beb401831#session-5`.
+    pub id: String,
+    /// What the section is.
+    pub kind: SectionKind,
+    /// The heading it carries in the document (or a short label for headless passages).
+    pub heading: String,
+    /// Session label (`intro`, `1` … `8`) for session records and what belongs to them.
+    pub session: Option<String>,
+    /// Canonical mechanism ids: the document's own plus those the section names.
+    pub mechanisms: Vec<String>,
+    /// Countries the section names, by English short name.
+    pub countries: Vec<String>,
+    /// Language detected for this section.
+    pub lang: Lang,
+    /// The section's whole cleaned text, paragraphs separated by a blank line.
+    pub text: String,
+}
+
+/// A document split into its sections, in document order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    /// What the document is.
+    pub meta: DocMeta,
+    /// Its records in document order.
+    pub sections: Vec<Section>,
+}

@@ -1,0 +1,73 @@
+//! Facet filters with alias resolution, and facet counts over the matching set.
+
+use std::collections::BTreeMap;
+
+use tantivy::collector::{FacetCollector, FacetCounts};
+
+use crate::analyze::entities::{EntityKind, GLOSSARY};
+use crate::error::{Error, Result};
+use crate::index::schema::FACETS;
+use crate::model::{Lang, SectionKind};
+
+/// Resolves user filter values to facet values: any alias of a mechanism or country, kinds and
+/// languages by name. An unknown mechanism or country is kept as typed (it may be in the
+/// index under that name); an unknown kind or language is a usage error.
+pub fn resolve_filters(filters: &[(String, Vec<String>)]) -> Result<Vec<(String, Vec<String>)>> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for (dim, values) in filters {
+        if values.is_empty() {
+            continue;
+        }
+        if !FACETS.contains(&dim.as_str()) {
+            return Err(Error::Usage(format!("unknown filter {dim:?}; use one of {}", FACETS.join(", "))));
+        }
+        let resolved = values.iter().map(|v| resolve(dim, v)).collect::<Result<Vec<_>>>()?;
+        match out.iter_mut().find(|(d, _)| d == dim) {
+            Some((_, existing)) => existing.extend(resolved),
+            None => out.push((dim.clone(), resolved)),
+        }
+    }
+    Ok(out)
+}
+
+fn resolve(dim: &str, value: &str) -> Result<String> {
+    let value = value.trim();
+    Ok(match dim {
+        "mechanism" | "country" => {
+            let kind = if dim == "country" { EntityKind::Country } else { EntityKind::Mechanism };
+            GLOSSARY.resolve(value).filter(|e| e.kind == kind || dim == "mechanism").map_or(value.to_string(), |e| e.id.clone())
+        }
+        "kind" => SectionKind::parse(value).map(|k| k.name().to_string()).ok_or_else(|| {
+            let kinds: Vec<_> = SectionKind::ALL.iter().map(|k| k.name()).collect();
+            Error::Usage(format!("unknown --kind {value:?}; use one of {}", kinds.join(", ")))
+        })?,
+        "lang" => Lang::parse(value)
+            .map(|l| l.code().to_string())
+            .ok_or_else(|| Error::Usage(format!("unknown --lang {value:?}; use en or es")))?,
+        "session" => value.trim_start_matches(|c: char| !c.is_alphanumeric()).to_lowercase(),
+        _ => value.to_string(),
+    })
+}
+
+/// A collector counting every dimension.
+pub fn collector() -> FacetCollector {
+    let mut c = FacetCollector::for_field("facets");
+    for dim in FACETS {
+        c.add_facet(format!("/{dim}").as_str());
+    }
+    c
+}
+
+/// Counts as dimension → value → count, every dimension present.
+pub fn counts(fc: &FacetCounts) -> BTreeMap<String, BTreeMap<String, u64>> {
+    FACETS
+        .iter()
+        .map(|dim| {
+            let values = fc
+                .get(format!("/{dim}").as_str())
+                .filter_map(|(facet, n)| facet.to_path().last().map(|v| (v.to_string(), n)))
+                .collect();
+            (dim.to_string(), values)
+        })
+        .collect()
+}

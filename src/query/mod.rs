@@ -1,0 +1,245 @@
+//! Query: a [`SearchRequest`] → a [`SearchResponse`] (the `--json` contract of DESIGN.md).
+//!
+//! Parse leniently, resolve filter aliases (`--mechanism CSM` is SACM), build the query, rank
+//! with BM25 plus heading and proximity boosts, count facets over every match (not only the
+//! page), and cut snippets for the page shown only. With filters and no words, records are
+//! listed in document order (faceted browsing).
+
+pub mod build;
+pub mod facets;
+pub mod parse;
+pub mod snippet;
+
+use std::collections::{BTreeMap, HashSet};
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, DocSetCollector};
+use tantivy::schema::Value;
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
+
+use crate::error::{Error, Result};
+use crate::index::schema::{Fields, FACETS};
+use crate::index::StoredRecord;
+use crate::model::Lang;
+
+/// What to search for.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    /// The user's query text (may be empty when filters are given).
+    pub query: String,
+    /// Hits per page.
+    pub limit: usize,
+    /// Hits to skip.
+    pub offset: usize,
+    /// Facet filters: dimension → accepted values (any alias). AND across, OR within.
+    pub filters: Vec<(String, Vec<String>)>,
+}
+
+/// One hit, as printed by `--json`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Hit {
+    /// Record id, for `consulta show`.
+    pub id: String,
+    /// Source file.
+    pub doc: String,
+    /// Document title.
+    pub title: String,
+    /// Section heading.
+    pub heading: String,
+    /// Section kind.
+    pub kind: String,
+    /// Session label, if any.
+    pub session: Option<String>,
+    /// Canonical mechanism ids.
+    pub mechanisms: Vec<String>,
+    /// Countries named.
+    pub countries: Vec<String>,
+    /// Language of the record.
+    pub lang: String,
+    /// Document year.
+    pub year: Option<u32>,
+    /// Relevance score (0 when listing by document order).
+    pub score: f32,
+    /// Highlighted snippet (`<mark>`, HTML-escaped).
+    pub snippet: String,
+    /// The record's whole cleaned text.
+    pub text: String,
+}
+
+/// A search's result: the contract of `search --json` and of the future HTTP API.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SearchResponse {
+    /// The query as typed.
+    pub query: String,
+    /// Matching records in all.
+    pub total: usize,
+    /// Search time in milliseconds.
+    pub took_ms: f64,
+    /// The page of hits.
+    pub hits: Vec<Hit>,
+    /// Counts per facet value over every match: dimension → value → count.
+    pub facets: BTreeMap<String, BTreeMap<String, u64>>,
+}
+
+/// An open index ready to search: reader loaded once, reused for every query.
+pub struct Searchable {
+    /// The index.
+    pub index: Index,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+impl Searchable {
+    /// Wraps an opened index (see [`crate::index::open`]).
+    pub fn new(index: Index) -> Result<Searchable> {
+        let fields = Fields::from_schema(&index.schema())?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(Searchable { index, reader, fields })
+    }
+
+    fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// Runs a search.
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
+        let started = Instant::now();
+        let parsed = parse::parse(&req.query);
+        let mut filters = facets::resolve_filters(&req.filters)?;
+        filters.extend(facets::resolve_filters(
+            &parsed.filters.iter().map(|(d, v)| (d.clone(), vec![v.clone()])).collect::<Vec<_>>(),
+        )?);
+        let has_text = build::has_text(&self.fields, &parsed);
+        if !has_text && filters.is_empty() && parsed.exclude.is_empty() {
+            return Err(Error::Usage(if req.query.trim().is_empty() {
+                "nothing to search: give words to search for, or filters such as --kind session".into()
+            } else {
+                format!("query {:?} has only stop words or punctuation; add a content word", req.query)
+            }));
+        }
+        let searcher = self.searcher();
+        let mut query = build::build(&self.fields, &parsed, &filters, false);
+        let mut total = searcher.search(&query, &Count)?;
+        if total == 0 && parsed.include.len() > 1 {
+            query = build::build(&self.fields, &parsed, &filters, true);
+            total = searcher.search(&query, &Count)?;
+        }
+        let facet_counts = searcher.search(&query, &facets::collector())?;
+        let page: Vec<(f32, DocAddress)> = if has_text {
+            if req.limit == 0 {
+                Vec::new()
+            } else {
+                let top = tantivy::collector::TopDocs::with_limit(req.limit).and_offset(req.offset).order_by_score();
+                searcher.search(&query, &top)?
+            }
+        } else {
+            self.in_document_order(&searcher, &*query, req)?
+        };
+        let terms = highlight_terms(&parsed);
+        let hits = page
+            .into_iter()
+            .map(|(score, addr)| {
+                let rec = self.record(&searcher, addr)?;
+                Ok(to_hit(rec, score, &terms))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(SearchResponse {
+            query: req.query.clone(),
+            total,
+            took_ms: (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0,
+            hits,
+            facets: facets::counts(&facet_counts),
+        })
+    }
+
+    /// Every match, sorted by (document, position in document), then paged.
+    fn in_document_order(&self, searcher: &Searcher, query: &dyn tantivy::query::Query, req: &SearchRequest) -> Result<Vec<(f32, DocAddress)>> {
+        let all = searcher.search(query, &DocSetCollector)?;
+        let mut keyed = Vec::with_capacity(all.len());
+        let mut columns = BTreeMap::new();
+        for addr in all {
+            if !columns.contains_key(&addr.segment_ord) {
+                let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
+                let doc = ff.str("doc")?.ok_or_else(|| Error::Index("doc fast field missing".into()))?;
+                columns.insert(addr.segment_ord, (doc, ff.u64("seq")?));
+            }
+            let (doc_col, seq_col) = &columns[&addr.segment_ord];
+            let mut name = String::new();
+            if let Some(ord) = doc_col.term_ords(addr.doc_id).next() {
+                doc_col.ord_to_str(ord, &mut name).map_err(|e| Error::Index(e.to_string()))?;
+            }
+            keyed.push(((name, seq_col.first(addr.doc_id).unwrap_or(0)), addr));
+        }
+        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        Ok(keyed.into_iter().skip(req.offset).take(req.limit).map(|(_, a)| (0.0, a)).collect())
+    }
+
+    fn record(&self, searcher: &Searcher, addr: DocAddress) -> Result<StoredRecord> {
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        let json = doc
+            .get_first(self.fields.record)
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| Error::Index("a record without stored JSON".into()))?;
+        serde_json::from_str(json).map_err(|e| Error::Index(format!("unreadable stored record: {e}")))
+    }
+
+    /// The records of one document in order, or the one record with `id`.
+    pub fn records(&self, id_or_doc: &str) -> Result<Vec<StoredRecord>> {
+        let searcher = self.searcher();
+        let (field, value) = match id_or_doc.split_once('#') {
+            Some(_) => (self.fields.id, id_or_doc.to_string()),
+            None => (self.fields.doc, self.resolve_doc(&searcher, id_or_doc)?),
+        };
+        let term = tantivy::Term::from_field_text(field, &value);
+        let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+        let req = SearchRequest { limit: usize::MAX, ..SearchRequest::default() };
+        let addrs = self.in_document_order(&searcher, &query, &req)?;
+        addrs.into_iter().map(|(_, a)| self.record(&searcher, a)).collect()
+    }
+
+    /// A document given by file name, with or without extension.
+    fn resolve_doc(&self, searcher: &Searcher, name: &str) -> Result<String> {
+        for candidate in [name.to_string(), format!("{name}.txt"), format!("{name}.md")] {
+            let term = tantivy::Term::from_field_text(self.fields.doc, &candidate);
+            if searcher.doc_freq(&term)? > 0 {
+                return Ok(candidate);
+            }
+        }
+        Ok(name.to_string())
+    }
+}
+
+/// Analyzed terms of the positive clauses, per language, for highlighting.
+fn highlight_terms(q: &parse::ParsedQuery) -> BTreeMap<Lang, HashSet<String>> {
+    Lang::ALL
+        .into_iter()
+        .map(|lang| {
+            let terms = q.include.iter().flat_map(|c| build::clause_terms(c.text(), lang)).map(|t| t.text).collect();
+            (lang, terms)
+        })
+        .collect()
+}
+
+fn to_hit(rec: StoredRecord, score: f32, terms: &BTreeMap<Lang, HashSet<String>>) -> Hit {
+    let s = rec.section;
+    let snippet = snippet::snippet(&s.text, s.lang, &terms[&s.lang]);
+    Hit {
+        id: s.id,
+        doc: rec.doc,
+        title: rec.title,
+        heading: s.heading,
+        kind: s.kind.name().to_string(),
+        session: s.session,
+        mechanisms: s.mechanisms,
+        countries: s.countries,
+        lang: s.lang.code().to_string(),
+        year: rec.year,
+        score: (score * 1000.0).round() / 1000.0,
+        snippet,
+        text: s.text,
+    }
+}
+
+/// Every facet dimension, for callers that print them in order.
+pub const FACET_DIMENSIONS: [&str; 8] = FACETS;

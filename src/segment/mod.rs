@@ -1,0 +1,345 @@
+//! Segment: a clean document → its sections, practice records and footnotes, with metadata.
+//!
+//! One pass over the paragraphs: the title block is set apart for metadata, each heading
+//! (see [`headings`]) opens a section of its kind, a heading of the same kind without its own
+//! number is a sub-heading ("GENERAL OBJECTIVE" inside "IV. OBJECTIVES"), lines "Title |
+//! Country; Country" under a practices heading become `practice` records, footnotes become
+//! `footnote` records next to the section that cites them, and text under no heading is grouped
+//! into passages of readable size.
+//!
+//! The V RCM–SACM plenary report lost the session headings its contents list; recovering them
+//! by aligning [`Cleaned::contents`](crate::ingest::Cleaned) with the body is the next seam.
+
+pub mod headings;
+pub mod meta;
+mod practice;
+
+use crate::analyze::entities::{EntityKind, GLOSSARY};
+use crate::analyze::lang;
+use crate::ingest::{CleanDoc, Footnote};
+use crate::model::{DocMeta, Document, Lang, Section, SectionKind};
+use headings::{Heading, Opens};
+
+/// Bump when segmentation output changes, so existing indexes are rebuilt by the next run.
+pub const SEGMENTER_VERSION: u32 = 1;
+
+/// Headless text is cut into passages of at least this many words.
+const PASSAGE_WORDS: usize = 150;
+
+/// A section being built.
+#[derive(Debug, Default)]
+struct Draft {
+    kind: Option<SectionKind>,
+    heading: String,
+    /// A passage cut from untitled text: its heading is its first words.
+    headless: bool,
+    /// Opened because text came before any heading (not by a heading of the document).
+    synthetic: bool,
+    session: Option<String>,
+    number: Option<u32>,
+    paragraphs: Vec<Para>,
+    practices: Vec<practice::Practice>,
+}
+
+/// A paragraph and the footnotes it cites.
+#[derive(Debug)]
+struct Para {
+    text: String,
+    notes: Vec<Footnote>,
+}
+
+/// Splits a cleaned document into its records, in document order.
+pub fn segment(doc: &CleanDoc) -> Document {
+    let paras = &doc.content.paragraphs;
+    let doctype = meta::family(paras);
+    let block_len = meta::title_block_len(paras, |p| headings::heading(p).is_some_and(|h| is_strong(&h)));
+    let (block, body) = paras.split_at(block_len);
+    let iscm = meta::iscm_name(paras).map(|(_, name)| name);
+    let lang = meta::language(paras);
+    let meta = DocMeta {
+        file: doc.file.clone(),
+        title: meta::title(block, doctype, iscm.as_deref()),
+        doctype: doctype.to_string(),
+        mechanisms: meta::mechanisms(block, iscm.as_deref()),
+        year: meta::year(block, body),
+        place: meta::place(block),
+        lang,
+    };
+    let mut drafts = split(body, block_len, &doc.content.footnotes, lang);
+    drafts = drafts.into_iter().flat_map(split_passages).collect();
+    let sections = finish(&meta, drafts);
+    Document { meta, sections }
+}
+
+/// A heading that ends a title block: one with its own number, or the contents. Unnumbered
+/// headings do not, because title blocks carry lines such as "International Partnerships
+/// Division (IPD)" that name a section kind without opening one.
+fn is_strong(h: &Heading) -> bool {
+    h.numbered || h.opens == Opens::Contents
+}
+
+/// The one pass: paragraphs (numbered from `first` in the document) → drafts.
+fn split(body: &[String], first: usize, footnotes: &[Footnote], lang: Lang) -> Vec<Draft> {
+    let mut drafts: Vec<Draft> = Vec::new();
+    let mut in_practices = false;
+    let mut last_arabic = 0;
+    for (i, par) in body.iter().enumerate() {
+        let index = first + i;
+        // footnotes cited in the title block go with the first paragraph of the body
+        let notes = footnotes.iter().filter(|f| f.paragraph == index || (i == 0 && f.paragraph < first)).cloned().collect();
+        let para = Para { text: par.clone(), notes };
+        let heading = headings::heading(par).filter(|h| h.arabic.is_none_or(|n| n == 1 || n == last_arabic + 1));
+        if let Some(n) = heading.as_ref().and_then(|h| h.arabic) {
+            last_arabic = n;
+        }
+        match heading {
+            Some(h) if h.opens == Opens::PracticeList => {
+                in_practices = true;
+                current(&mut drafts, lang).paragraphs.push(para);
+            }
+            Some(h) => {
+                in_practices = false;
+                let kind = match h.opens {
+                    Opens::Section(kind) => kind,
+                    _ => SectionKind::Passage,
+                };
+                let sub = drafts.last().is_some_and(|d| d.kind == Some(kind) && kind != SectionKind::Passage && !h.numbered);
+                if sub {
+                    current(&mut drafts, lang).paragraphs.push(para);
+                } else {
+                    let heading = if h.opens == Opens::Contents { String::new() } else { h.text };
+                    let mut d = Draft { kind: Some(kind), heading, session: h.session, number: h.number, ..Draft::default() };
+                    if !para.notes.is_empty() {
+                        // a heading that cites a footnote keeps the note with its section
+                        d.paragraphs.push(Para { text: String::new(), notes: para.notes });
+                    }
+                    drafts.push(d);
+                }
+            }
+            None => {
+                let draft = current(&mut drafts, lang);
+                match practice::parse(par).filter(|_| in_practices) {
+                    Some(p) => draft.practices.push(p),
+                    None => in_practices = false,
+                }
+                draft.paragraphs.push(para);
+            }
+        }
+    }
+    drafts.retain(|d| !d.paragraphs.is_empty() || !d.heading.is_empty());
+    drafts
+}
+
+/// The open draft, or a headless one (an introduction in the document's language).
+fn current(drafts: &mut Vec<Draft>, lang: Lang) -> &mut Draft {
+    if drafts.is_empty() {
+        let heading = match lang {
+            Lang::En => "Introduction",
+            Lang::Es => "Introducción",
+        };
+        drafts.push(Draft { kind: Some(SectionKind::Intro), heading: heading.into(), synthetic: true, ..Draft::default() });
+    }
+    drafts.last_mut().expect("just pushed")
+}
+
+/// Cuts a long headless draft into passages of about [`PASSAGE_WORDS`] words, and names the
+/// contents block for what it holds once the contents lines are gone.
+fn split_passages(mut d: Draft) -> Vec<Draft> {
+    if d.heading.is_empty() && d.kind == Some(SectionKind::Passage) {
+        d.heading = if looks_like_acronym_list(&d.paragraphs) { "List of acronyms".into() } else { "Contents".into() };
+        return vec![d];
+    }
+    if !d.synthetic || d.paragraphs.iter().map(|p| p.text.split_whitespace().count()).sum::<usize>() < 2 * PASSAGE_WORDS {
+        return vec![d];
+    }
+    // a long untitled opening: keep the first passage as the introduction, the rest as passages
+    let mut out: Vec<Draft> = Vec::new();
+    let mut words = 0;
+    for par in std::mem::take(&mut d.paragraphs) {
+        if out.is_empty() || words >= PASSAGE_WORDS {
+            let kind = if out.is_empty() { SectionKind::Intro } else { SectionKind::Passage };
+            out.push(Draft { kind: Some(kind), headless: kind == SectionKind::Passage, ..Draft::default() });
+            words = 0;
+        }
+        words += par.text.split_whitespace().count();
+        out.last_mut().expect("pushed above").paragraphs.push(par);
+    }
+    out[0].heading = d.heading;
+    out
+}
+
+fn looks_like_acronym_list(paragraphs: &[Para]) -> bool {
+    let rows = paragraphs
+        .iter()
+        .filter(|p| p.text.split_whitespace().next().is_some_and(|w| w.len() >= 2 && !w.chars().any(char::is_lowercase)))
+        .count();
+    !paragraphs.is_empty() && rows * 10 >= paragraphs.len() * 6
+}
+
+/// Drafts → sections with ids, languages and entity facets, practices and footnotes after the
+/// section they belong to.
+fn finish(meta: &DocMeta, drafts: Vec<Draft>) -> Vec<Section> {
+    let stem = meta.file.rsplit_once('.').map_or(meta.file.as_str(), |(s, _)| s);
+    let mut ids = Ids::default();
+    let mut out = Vec::new();
+    let mut passages = 0;
+    for d in drafts {
+        let kind = d.kind.unwrap_or(SectionKind::Passage);
+        let text = join_paragraphs(d.paragraphs.iter().map(|p| p.text.as_str()).filter(|t| !t.is_empty()));
+        let notes: Vec<Footnote> = d.paragraphs.into_iter().flat_map(|p| p.notes).collect();
+        let heading = if d.headless {
+            passages += 1;
+            first_words(&text, 9)
+        } else {
+            d.heading
+        };
+        let slug = match (kind, &d.session, d.number) {
+            (SectionKind::Session, Some(s), _) => format!("session-{s}"),
+            (SectionKind::Roadmap, _, Some(n)) => format!("roadmap-{n}"),
+            (SectionKind::Passage, _, _) if d.headless => format!("passage-{passages}"),
+            _ => kind.name().to_string(),
+        };
+        let id = ids.unique(stem, &slug);
+        let section = record(meta, &id, kind, heading, d.session.clone(), text);
+        out.push(section);
+        for (n, p) in d.practices.into_iter().enumerate() {
+            let pid = ids.unique(stem, &format!("{slug}-practice-{}", n + 1));
+            let mut rec = record(meta, &pid, SectionKind::Practice, p.title.clone(), d.session.clone(), p.line.clone());
+            rec.countries = p.countries;
+            for m in p.mechanisms {
+                if !rec.mechanisms.contains(&m) {
+                    rec.mechanisms.push(m);
+                }
+            }
+            out.push(rec);
+        }
+        for f in notes {
+            let fid = ids.unique(stem, &format!("footnote-{}", f.label));
+            let heading = match meta.lang {
+                Lang::En => format!("Footnote {}", f.label),
+                Lang::Es => format!("Nota {}", f.label),
+            };
+            out.push(record(meta, &fid, SectionKind::Footnote, heading, d.session.clone(), f.text));
+        }
+    }
+    out
+}
+
+fn record(meta: &DocMeta, id: &str, kind: SectionKind, heading: String, session: Option<String>, text: String) -> Section {
+    let both = format!("{heading}\n{text}");
+    let mut mechanisms = meta.mechanisms.clone();
+    for m in GLOSSARY.mentions(&both, EntityKind::Mechanism) {
+        if !mechanisms.contains(&m) {
+            mechanisms.push(m);
+        }
+    }
+    Section {
+        id: id.to_string(),
+        kind,
+        heading,
+        session,
+        mechanisms,
+        countries: GLOSSARY.mentions(&both, EntityKind::Country),
+        lang: lang::detect(&text).unwrap_or(meta.lang),
+        text,
+    }
+}
+
+/// Paragraphs joined by a blank line; consecutive list items by a single newline.
+fn join_paragraphs<'a>(paragraphs: impl Iterator<Item = &'a str>) -> String {
+    let list = |s: &str| s.starts_with("- ") || s.starts_with("• ");
+    let mut out = String::new();
+    let mut prev: Option<&str> = None;
+    for p in paragraphs {
+        if let Some(prev) = prev {
+            out.push_str(if list(p) && list(prev) { "\n" } else { "\n\n" });
+        }
+        out.push_str(p);
+        prev = Some(p);
+    }
+    out
+}
+
+/// The first `n` words of `text`, with an ellipsis when cut.
+pub fn first_words(text: &str, n: usize) -> String {
+    let words: Vec<&str> = text.split_whitespace().take(n + 1).collect();
+    if words.len() > n {
+        format!("{} …", words[..n].join(" "))
+    } else {
+        words.join(" ")
+    }
+}
+
+/// Section ids unique within a document: a repeated slug gets `-2`, `-3`.
+#[derive(Default)]
+struct Ids(std::collections::HashMap<String, usize>);
+
+impl Ids {
+    fn unique(&mut self, stem: &str, slug: &str) -> String {
+        let n = self.0.entry(slug.to_string()).or_insert(0);
+        *n += 1;
+        if *n == 1 {
+            format!("{stem}#{slug}")
+        } else {
+            format!("{stem}#{slug}-{n}")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest;
+
+    fn outline(text: &str) -> Vec<(String, String, Option<String>)> {
+        let doc = segment(&ingest::from_bytes(text.as_bytes(), "t.txt").unwrap());
+        doc.sections.into_iter().map(|s| (s.kind.name().to_string(), s.heading, s.session)).collect()
+    }
+
+    #[test]
+    fn spanish_plenary_with_sessions_practices_and_roadmaps() {
+        let text = "V Reunión Plenaria de la CRM y la CSM\n\n10 y 11 de octubre de 2024, Bogotá, Colombia\n\n\
+            I. ANTECEDENTES\n\nLa CRM y la CSM se reúnen desde hace años.\n\n\
+            Sesión 3: Tránsito y alertas tempranas\n\nChile presentó su sistema de alerta temprana.\n\n\
+            Buenas prácticas, políticas y herramientas compartidas durante la sesión:\n\n\
+            - Sistema de Alerta Temprana | Chile\n- Convenio CA-4 | Guatemala / El Salvador\n\n\
+            Hoja de ruta 1\n\nTema: Derechos humanos en las fronteras.\n\nCONCLUSIONES\n\nSe acordó continuar.\n";
+        let doc = segment(&ingest::from_bytes(text.as_bytes(), "p.txt").unwrap());
+        assert_eq!(doc.meta.doctype, "plenary-report");
+        assert_eq!(doc.meta.year, Some(2024));
+        assert_eq!(doc.meta.place.as_deref(), Some("Bogotá, Colombia"));
+        assert_eq!(doc.meta.mechanisms, ["RCM", "SACM"]);
+        let got: Vec<_> = doc.sections.iter().map(|s| (s.kind.name(), s.id.as_str(), s.session.as_deref())).collect();
+        assert_eq!(
+            got,
+            [
+                ("background", "p#background", None),
+                ("session", "p#session-3", Some("3")),
+                ("practice", "p#session-3-practice-1", Some("3")),
+                ("practice", "p#session-3-practice-2", Some("3")),
+                ("roadmap", "p#roadmap-1", None),
+                ("conclusions", "p#conclusions", None),
+            ]
+        );
+        assert_eq!(doc.sections[3].countries, ["Guatemala", "El Salvador"]);
+        assert_eq!(doc.sections[3].heading, "Convenio CA-4");
+        assert!(doc.sections.iter().all(|s| s.lang == Lang::Es));
+    }
+
+    #[test]
+    fn same_kind_heading_without_number_is_a_subheading() {
+        let got = outline("Title line\n\nIV. OBJECTIVES\n\nGENERAL OBJECTIVE\n\nPromote cooperation.\n\nSPECIFIC OBJECTIVES\n\n1. Generate commitments.\n");
+        assert_eq!(got, [("objectives".into(), "OBJECTIVES".into(), None)]);
+    }
+
+    #[test]
+    fn headless_text_becomes_passages() {
+        let para = "The mechanisms of the region meet every year to discuss migration governance and protection. ".repeat(12);
+        let text = format!("CONCEPT PAPER\n\nA SESSION ON GOVERNANCE\n\n{para}\n\n{para}\n\n{para}\n");
+        let got = outline(&text);
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[0].0, "intro");
+        assert_eq!(got[1].0, "passage");
+        assert!(got[1].1.starts_with("The mechanisms of the region"));
+    }
+}

@@ -1,0 +1,1 @@
+// integration tests: see corpus.rs, search.rs, cli.rs
