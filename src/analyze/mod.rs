@@ -16,6 +16,7 @@
 pub mod entities;
 pub mod fold;
 pub mod lang;
+pub mod thesaurus;
 pub mod words;
 
 use std::collections::HashSet;

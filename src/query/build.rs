@@ -8,7 +8,7 @@ use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::Term;
 
 use super::parse::{Clause, ParsedQuery};
-use crate::analyze::{Analyzer, Token};
+use crate::analyze::{thesaurus, Analyzer, Token};
 use crate::index::schema::Fields;
 use crate::model::Lang;
 
@@ -18,6 +18,8 @@ const HEAD_BOOST: f32 = 2.5;
 const PROXIMITY_BOOST: f32 = 1.5;
 /// Words within this distance count as "close".
 const PROXIMITY_SLOP: u32 = 4;
+/// Weight of a thesaurus expansion relative to the words the user typed.
+const EXPANSION_WEIGHT: f32 = 0.4;
 
 /// The analyzed terms of a clause, per language, compounds kept whole ("CA-4" not "ca", "4").
 pub fn clause_terms(text: &str, lang: Lang) -> Vec<Token> {
@@ -26,25 +28,62 @@ pub fn clause_terms(text: &str, lang: Lang) -> Vec<Token> {
     tokens.into_iter().filter(|t| t.span > 1 || !compounds.iter().any(|&(f, e)| t.from >= f && t.to <= e)).collect()
 }
 
+/// A term or phrase query for analyzed `terms` in `field`; `None` when there are none.
+fn terms_query(field: tantivy::schema::Field, terms: &[(usize, &str)]) -> Option<Box<dyn Query>> {
+    match terms {
+        [] => None,
+        [(_, t)] => Some(Box::new(TermQuery::new(Term::from_field_text(field, t), IndexRecordOption::WithFreqs))),
+        many => {
+            let base = many[0].0;
+            Some(Box::new(PhraseQuery::new_with_offset(
+                many.iter().map(|&(p, t)| (p - base, Term::from_field_text(field, t))).collect(),
+            )))
+        }
+    }
+}
+
 /// Matches one clause in any language field; `None` when it is only stop words.
 fn clause_query(fields: &Fields, clause: &Clause) -> Option<Box<dyn Query>> {
     let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut typed: Vec<(Lang, Vec<String>)> = Vec::new();
     for lang in Lang::ALL {
         let terms = clause_terms(clause.text(), lang);
+        let positioned: Vec<(usize, &str)> = terms.iter().map(|t| (t.position, t.text.as_str())).collect();
         for (field, boost) in [(fields.body(lang), 1.0), (fields.head(lang), HEAD_BOOST)] {
-            let q: Box<dyn Query> = match terms.as_slice() {
-                [] => continue,
-                [t] => Box::new(TermQuery::new(Term::from_field_text(field, &t.text), IndexRecordOption::WithFreqs)),
-                many => {
-                    let base = many[0].position;
-                    let offsets = many.iter().map(|t| (t.position - base, Term::from_field_text(field, &t.text))).collect();
-                    Box::new(PhraseQuery::new_with_offset(offsets))
-                }
-            };
-            alternatives.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
+            if let Some(q) = terms_query(field, &positioned) {
+                alternatives.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
+            }
+        }
+        typed.push((lang, terms.into_iter().map(|t| t.text).collect()));
+    }
+    if alternatives.is_empty() {
+        return None;
+    }
+    alternatives.extend(expansions(fields, clause.text(), &typed));
+    Some(Box::new(BooleanQuery::new(alternatives)))
+}
+
+/// Thesaurus expansions of `text`: every other term of the concepts it names, searched in its
+/// own language's body field, weighted below the typed words. Terms equal to what was typed
+/// are left out (they are already searched).
+fn expansions(fields: &Fields, text: &str, typed: &[(Lang, Vec<String>)]) -> Vec<(Occur, Box<dyn Query>)> {
+    let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for concept in thesaurus::lookup(text) {
+        for term in &concept.terms {
+            if typed.iter().any(|(l, t)| *l == term.lang && *t == term.terms) {
+                continue;
+            }
+            let positioned: Vec<(usize, &str)> = term.terms.iter().enumerate().map(|(i, t)| (i, t.as_str())).collect();
+            if let Some(q) = terms_query(fields.body(term.lang), &positioned) {
+                out.push((Occur::Should, Box::new(BoostQuery::new(q, EXPANSION_WEIGHT))));
+            }
         }
     }
-    (!alternatives.is_empty()).then(|| Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>)
+    out
+}
+
+fn include_text(q: &ParsedQuery) -> String {
+    q.include.iter().map(Clause::text).collect::<Vec<_>>().join(" ")
 }
 
 /// A boost for documents where all single words of the query stand close together.
@@ -79,10 +118,19 @@ pub fn build(fields: &Fields, q: &ParsedQuery, filters: &[(String, Vec<String>)]
     let clauses: Vec<Box<dyn Query>> = q.include.iter().filter_map(|c| clause_query(fields, c)).collect();
     if clauses.is_empty() {
         top.push((Occur::Must, Box::new(AllQuery)));
-    } else if relaxed {
-        top.push((Occur::Must, Box::new(BooleanQuery::new(clauses.into_iter().map(|c| (Occur::Should, c)).collect()))));
     } else {
-        top.extend(clauses.into_iter().map(|c| (Occur::Must, c)));
+        let occur = if relaxed { Occur::Should } else { Occur::Must };
+        let words: Box<dyn Query> = Box::new(BooleanQuery::new(clauses.into_iter().map(|c| (occur, c)).collect()));
+        // several words that together name a concept ("trata de personas") also match the
+        // concept's other terms, as a whole
+        let whole = if q.include.len() > 1 { expansions(fields, &include_text(q), &[]) } else { Vec::new() };
+        if whole.is_empty() {
+            top.push((Occur::Must, words));
+        } else {
+            let mut any = vec![(Occur::Should, words)];
+            any.extend(whole);
+            top.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
     }
     if let Some(p) = proximity(fields, &q.include) {
         top.push((Occur::Should, p));
