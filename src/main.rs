@@ -15,7 +15,9 @@ fn main() -> ExitCode {
     let flushed = out.flush();
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(consulta::Error::Io { ref source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(consulta::Error::Io { ref source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             let _ = writeln!(err, "consulta: {e:#}");
             ExitCode::from(if e.is_usage() { 2 } else { 1 })

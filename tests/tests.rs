@@ -1,1 +1,6 @@
-// integration tests: see corpus.rs, search.rs, cli.rs
+//! Integration tests, compiled as one binary (see Cargo.toml `autotests = false`).
+
+mod cli;
+mod corpus;
+mod search;
+mod util;

@@ -97,7 +97,7 @@ impl Glossary {
             }
         }
         for patterns in by_first.values_mut() {
-            patterns.sort_by(|a, b| b.folded.len().cmp(&a.folded.len()));
+            patterns.sort_by_key(|p| std::cmp::Reverse(p.folded.len()));
         }
         Ok(Glossary { entities, by_first, by_name })
     }
@@ -174,7 +174,14 @@ mod tests {
 
     #[test]
     fn any_alias_resolves_to_the_canonical_id() {
-        for name in ["CSM", "csm", "SACM", "Conferencia Suramericana sobre Migraciones", "south american conference on migration", "Lima Process"] {
+        for name in [
+            "CSM",
+            "csm",
+            "SACM",
+            "Conferencia Suramericana sobre Migraciones",
+            "south american conference on migration",
+            "Lima Process",
+        ] {
             assert_eq!(GLOSSARY.resolve(name).map(|e| e.id.as_str()), Some("SACM"), "{name}");
         }
         assert_eq!(GLOSSARY.resolve("Brasil").unwrap().id, "Brazil");

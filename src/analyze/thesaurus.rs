@@ -42,7 +42,8 @@ pub fn parse(data: &str) -> Result<Vec<Concept>, String> {
         let mut terms = Vec::new();
         for (lang, col) in [(Lang::En, en), (Lang::Es, es)] {
             for text in col.split(" | ").map(str::trim).filter(|t| !t.is_empty()) {
-                let analyzed: Vec<String> = Analyzer::for_lang(lang).analyze(text).into_iter().map(|t| t.text).collect();
+                let analyzed: Vec<String> =
+                    Analyzer::for_lang(lang).analyze(text).into_iter().map(|t| t.text).collect();
                 if analyzed.is_empty() {
                     return Err(format!("line {}: {text:?} is only stop words", n + 1));
                 }
@@ -58,10 +59,7 @@ pub fn parse(data: &str) -> Result<Vec<Concept>, String> {
 pub fn lookup(text: &str) -> Vec<&'static Concept> {
     let analyzed: Vec<Vec<String>> =
         Lang::ALL.iter().map(|&l| Analyzer::for_lang(l).analyze(text).into_iter().map(|t| t.text).collect()).collect();
-    THESAURUS
-        .iter()
-        .filter(|c| c.terms.iter().any(|t| analyzed[t.lang as usize] == t.terms))
-        .collect()
+    THESAURUS.iter().filter(|c| c.terms.iter().any(|t| analyzed[t.lang as usize] == t.terms)).collect()
 }
 
 #[cfg(test)]
@@ -71,12 +69,16 @@ mod tests {
     #[test]
     fn shipped_thesaurus_loads() {
         assert!(THESAURUS.len() >= 80);
-        assert!(THESAURUS.iter().all(|c| c.terms.iter().any(|t| t.lang == Lang::En) && c.terms.iter().any(|t| t.lang == Lang::Es)));
+        assert!(THESAURUS
+            .iter()
+            .all(|c| c.terms.iter().any(|t| t.lang == Lang::En) && c.terms.iter().any(|t| t.lang == Lang::Es)));
     }
 
     #[test]
     fn finds_concepts_in_either_language_and_any_form() {
-        let en = |q: &str| lookup(q).iter().flat_map(|c| &c.terms).filter(|t| t.lang == Lang::En).map(|t| t.text.clone()).next();
+        let en = |q: &str| {
+            lookup(q).iter().flat_map(|c| &c.terms).filter(|t| t.lang == Lang::En).map(|t| t.text.clone()).next()
+        };
         assert_eq!(en("remesa").as_deref(), Some("remittances"));
         assert_eq!(en("Trata de Personas").as_deref(), Some("trafficking in persons"));
         assert_eq!(en("tráfico ilícito de migrantes").as_deref(), Some("smuggling of migrants"));

@@ -47,14 +47,20 @@ struct EntityOut {
 pub fn run(args: Args, out: &mut dyn Write) -> Result<u8> {
     let text = args.text.join(" ");
     let analyzers: Vec<Analyzer> = match &args.lang {
-        Some(l) => vec![Analyzer::for_lang(Lang::parse(l).ok_or_else(|| Error::Usage(format!("unknown --lang {l:?}; use en or es")))?)],
+        Some(l) => vec![Analyzer::for_lang(
+            Lang::parse(l).ok_or_else(|| Error::Usage(format!("unknown --lang {l:?}; use en or es")))?,
+        )],
         None => Analyzer::ALL.to_vec(),
     };
     let analyses: Vec<Analysis> = analyzers
         .into_iter()
         .map(|a| Analysis {
             analyzer: a.name(),
-            tokens: a.analyze(&text).into_iter().map(|t| TokenOut { token: t.text, start: t.from, end: t.to, position: t.position }).collect(),
+            tokens: a
+                .analyze(&text)
+                .into_iter()
+                .map(|t| TokenOut { token: t.text, start: t.from, end: t.to, position: t.position })
+                .collect(),
         })
         .collect();
     let mut entities: Vec<EntityOut> = Vec::new();

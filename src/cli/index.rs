@@ -24,7 +24,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
-    let opts = IndexOptions { corpus: args.paths.corpus, index: args.paths.index, full: args.full, max_bytes: args.max_bytes };
+    let opts =
+        IndexOptions { corpus: args.paths.corpus, index: args.paths.index, full: args.full, max_bytes: args.max_bytes };
     let report = build(&opts, err)?;
     if args.json {
         io(serde_json::to_writer(&mut *out, &report).map_err(std::io::Error::from).and_then(|_| writeln!(out)))?;

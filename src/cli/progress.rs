@@ -23,8 +23,10 @@ impl Reporter {
             Progress::Start { bytes, .. } if std::io::stderr().is_terminal() => {
                 let bar = ProgressBar::new(bytes);
                 bar.set_style(
-                    ProgressStyle::with_template("{spinner} {bar:30} {bytes}/{total_bytes} {binary_bytes_per_sec} eta {eta} {wide_msg}")
-                        .expect("valid template"),
+                    ProgressStyle::with_template(
+                        "{spinner} {bar:30} {bytes}/{total_bytes} {binary_bytes_per_sec} eta {eta} {wide_msg}",
+                    )
+                    .expect("valid template"),
                 );
                 self.bar = Some(bar);
             }

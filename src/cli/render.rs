@@ -12,14 +12,25 @@ pub fn color_wanted(stream: &impl IsTerminal) -> bool {
 /// Turns `<mark>` highlights into ANSI bold (or plain text) and unescapes HTML entities.
 pub fn highlight(snippet: &str, color: bool) -> String {
     let (on, off) = if color { ("\x1b[1m", "\x1b[0m") } else { ("", "") };
-    snippet.replace("<mark>", on).replace("</mark>", off).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    snippet
+        .replace("<mark>", on)
+        .replace("</mark>", off)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 /// The result list: a header line, one block per hit, then the top facet values.
 pub fn results(out: &mut dyn Write, resp: &SearchResponse, color: bool) -> Result<()> {
     let shown = resp.hits.len();
     let what = if resp.query.trim().is_empty() { String::new() } else { format!(" for {:?}", resp.query) };
-    writeln!(out, "{} results{what} ({} ms){}", resp.total, resp.took_ms, if shown < resp.total { format!(", showing {shown}") } else { String::new() })?;
+    writeln!(
+        out,
+        "{} results{what} ({} ms){}",
+        resp.total,
+        resp.took_ms,
+        if shown < resp.total { format!(", showing {shown}") } else { String::new() }
+    )?;
     for (i, hit) in resp.hits.iter().enumerate() {
         writeln!(out)?;
         hit_block(out, i + 1, hit, color)?;

@@ -12,6 +12,7 @@ use crate::query::{SearchRequest, Searchable};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Words, "quoted phrases", -excluded words, field:value filters. Optional with filters.
+    /// Quote the whole query when it has exclusions: `consulta search "trafficking -Belize"`.
     #[arg(value_name = "QUERY")]
     query: Vec<String>,
     #[command(flatten)]
@@ -73,7 +74,12 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
 /// (notices on stderr only when it is a terminal; failures always).
 pub fn open_or_build(paths: &Paths, err: &mut dyn Write) -> Result<Searchable> {
     let notices = std::io::stderr().is_terminal();
-    let opts = IndexOptions { corpus: paths.corpus.clone(), index: paths.index.clone(), full: false, max_bytes: DEFAULT_MAX_BYTES };
+    let opts = IndexOptions {
+        corpus: paths.corpus.clone(),
+        index: paths.index.clone(),
+        full: false,
+        max_bytes: DEFAULT_MAX_BYTES,
+    };
     let reason = if !index::exists(&paths.index) {
         Some("no index yet: building it")
     } else {

@@ -76,7 +76,14 @@ fn record(out: &mut dyn Write, r: &StoredRecord) -> std::io::Result<()> {
 
 fn outline(out: &mut dyn Write, records: &[StoredRecord]) -> std::io::Result<()> {
     let first = &records[0];
-    writeln!(out, "{} · {} · {} · {}", first.doc, first.title, first.doctype, first.year.map_or("-".into(), |y| y.to_string()))?;
+    writeln!(
+        out,
+        "{} · {} · {} · {}",
+        first.doc,
+        first.title,
+        first.doctype,
+        first.year.map_or("-".into(), |y| y.to_string())
+    )?;
     for r in records {
         let s = &r.section;
         let words = s.text.split_whitespace().count();

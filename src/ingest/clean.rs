@@ -53,7 +53,21 @@ pub fn clean(text: &str) -> Cleaned {
     }
     link_word_footnotes(&mut out, &bodies);
     link_superscript_notes(&mut out, superscript_notes);
+    if let Some(last) = out.paragraphs.last_mut() {
+        strip_document_code(last);
+    }
     out
+}
+
+/// Word exports end with the document's filing code glued to the last sentence
+/// ("… member states.CIDRP03838E04"): capitals and digits right after the final period.
+fn strip_document_code(last: &mut String) {
+    let Some(dot) = last.rfind('.') else { return };
+    let code = &last[dot + 1..];
+    let digits = code.bytes().filter(u8::is_ascii_digit).count();
+    if code.len() >= 8 && digits >= 3 && code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+        last.truncate(dot + 1);
+    }
 }
 
 /// Replaces each `[N: . body]` with a placeholder and drops `[footnoteRef:N]` markers.
@@ -368,7 +382,8 @@ mod tests {
 
     #[test]
     fn word_footnotes_become_records_and_markers_vanish() {
-        let c = clean("Data on migrants.[footnoteRef:1] More. [1: .\tMigration data portal [TRANSLATOR: check link] ]\n");
+        let c =
+            clean("Data on migrants.[footnoteRef:1] More. [1: .\tMigration data portal [TRANSLATOR: check link] ]\n");
         assert_eq!(c.paragraphs, ["Data on migrants. More."]);
         assert_eq!(c.footnotes, [Footnote { label: "1".into(), text: "Migration data portal".into(), paragraph: 0 }]);
     }
@@ -376,7 +391,10 @@ mod tests {
     #[test]
     fn emphasis_links_and_translator_notes_are_cleaned() {
         let c = clean("ISCM: ***South American Conference (SACM)***\n\nThe database ([OSUMI](#)) and <https://bit.ly/x>. [TRANSLATOR: check]\n");
-        assert_eq!(c.paragraphs, ["ISCM: South American Conference (SACM)", "The database (OSUMI) and https://bit.ly/x."]);
+        assert_eq!(
+            c.paragraphs,
+            ["ISCM: South American Conference (SACM)", "The database (OSUMI) and https://bit.ly/x."]
+        );
     }
 
     #[test]
@@ -404,9 +422,21 @@ mod tests {
     }
 
     #[test]
+    fn trailing_filing_code_is_removed() {
+        assert_eq!(clean("It is requested.CIDRP03838E04\n").paragraphs, ["It is requested."]);
+        assert_eq!(clean("Law 19.254\n").paragraphs, ["Law 19.254"]);
+    }
+
+    #[test]
     fn list_items_stay_apart_but_wrapped_items_join() {
         let c = clean("- **Consular Cooperation:** cooperation to ensure adequate consular\n\nservices was highlighted.\n- Second item\n");
-        assert_eq!(c.paragraphs, ["- Consular Cooperation: cooperation to ensure adequate consular services was highlighted.", "- Second item"]);
+        assert_eq!(
+            c.paragraphs,
+            [
+                "- Consular Cooperation: cooperation to ensure adequate consular services was highlighted.",
+                "- Second item"
+            ]
+        );
     }
 
     proptest::proptest! {

@@ -99,7 +99,8 @@ fn proximity(fields: &Fields, include: &[Clause]) -> Option<Box<dyn Query>> {
             continue;
         }
         let base = terms[0].position;
-        let offsets = terms.iter().map(|t| (t.position - base, Term::from_field_text(fields.body(lang), &t.text))).collect();
+        let offsets =
+            terms.iter().map(|t| (t.position - base, Term::from_field_text(fields.body(lang), &t.text))).collect();
         let mut phrase = PhraseQuery::new_with_offset_and_slop(offsets, PROXIMITY_SLOP);
         phrase.set_slop(PROXIMITY_SLOP);
         alternatives.push((Occur::Should, Box::new(BoostQuery::new(Box::new(phrase), PROXIMITY_BOOST))));

@@ -35,7 +35,10 @@ fn resolve(dim: &str, value: &str) -> Result<String> {
     Ok(match dim {
         "mechanism" | "country" => {
             let kind = if dim == "country" { EntityKind::Country } else { EntityKind::Mechanism };
-            GLOSSARY.resolve(value).filter(|e| e.kind == kind || dim == "mechanism").map_or(value.to_string(), |e| e.id.clone())
+            GLOSSARY
+                .resolve(value)
+                .filter(|e| e.kind == kind || dim == "mechanism")
+                .map_or(value.to_string(), |e| e.id.clone())
         }
         "kind" => SectionKind::parse(value).map(|k| k.name().to_string()).ok_or_else(|| {
             let kinds: Vec<_> = SectionKind::ALL.iter().map(|k| k.name()).collect();

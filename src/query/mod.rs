@@ -119,23 +119,18 @@ impl Searchable {
             }));
         }
         let searcher = self.searcher();
+        // one pass counts, facets and ranks; a query whose words never meet in one record is
+        // run again asking for any of its words
         let mut query = build::build(&self.fields, &parsed, &filters, false);
-        let mut total = searcher.search(&query, &Count)?;
-        if total == 0 && parsed.include.len() > 1 {
+        let mut pass = self.collect(&searcher, &*query, req, has_text)?;
+        if pass.0 == 0 && parsed.include.len() > 1 {
             query = build::build(&self.fields, &parsed, &filters, true);
-            total = searcher.search(&query, &Count)?;
+            pass = self.collect(&searcher, &*query, req, has_text)?;
         }
-        let facet_counts = searcher.search(&query, &facets::collector())?;
-        let page: Vec<(f32, DocAddress)> = if has_text {
-            if req.limit == 0 {
-                Vec::new()
-            } else {
-                let top = tantivy::collector::TopDocs::with_limit(req.limit).and_offset(req.offset).order_by_score();
-                searcher.search(&query, &top)?
-            }
-        } else {
-            self.in_document_order(&searcher, &*query, req)?
-        };
+        let (total, facet_counts, mut page) = pass;
+        if !has_text {
+            page = self.in_document_order(&searcher, &*query, req)?;
+        }
         let terms = highlight_terms(&parsed);
         let hits = page
             .into_iter()
@@ -153,18 +148,40 @@ impl Searchable {
         })
     }
 
+    /// Count, facet counts and (when ranking) the page of top hits, in one pass.
+    fn collect(
+        &self,
+        searcher: &Searcher,
+        query: &dyn tantivy::query::Query,
+        req: &SearchRequest,
+        ranked: bool,
+    ) -> Result<(usize, tantivy::collector::FacetCounts, Vec<(f32, DocAddress)>)> {
+        let limit = if ranked { req.limit.max(1) } else { 1 };
+        let top = tantivy::collector::TopDocs::with_limit(limit).and_offset(req.offset).order_by_score();
+        let (total, facet_counts, page) = searcher.search(query, &(Count, facets::collector(), top))?;
+        let page = if ranked && req.limit > 0 { page } else { Vec::new() };
+        Ok((total, facet_counts, page))
+    }
+
     /// Every match, sorted by (document, position in document), then paged.
-    fn in_document_order(&self, searcher: &Searcher, query: &dyn tantivy::query::Query, req: &SearchRequest) -> Result<Vec<(f32, DocAddress)>> {
+    fn in_document_order(
+        &self,
+        searcher: &Searcher,
+        query: &dyn tantivy::query::Query,
+        req: &SearchRequest,
+    ) -> Result<Vec<(f32, DocAddress)>> {
         let all = searcher.search(query, &DocSetCollector)?;
         let mut keyed = Vec::with_capacity(all.len());
         let mut columns = BTreeMap::new();
         for addr in all {
-            if !columns.contains_key(&addr.segment_ord) {
-                let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
-                let doc = ff.str("doc")?.ok_or_else(|| Error::Index("doc fast field missing".into()))?;
-                columns.insert(addr.segment_ord, (doc, ff.u64("seq")?));
-            }
-            let (doc_col, seq_col) = &columns[&addr.segment_ord];
+            let (doc_col, seq_col) = match columns.entry(addr.segment_ord) {
+                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
+                    let doc = ff.str("doc")?.ok_or_else(|| Error::Index("doc fast field missing".into()))?;
+                    e.insert((doc, ff.u64("seq")?))
+                }
+            };
             let mut name = String::new();
             if let Some(ord) = doc_col.term_ords(addr.doc_id).next() {
                 doc_col.ord_to_str(ord, &mut name).map_err(|e| Error::Index(e.to_string()))?;

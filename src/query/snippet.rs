@@ -12,9 +12,8 @@ const WINDOW: usize = 220;
 
 /// Cuts a highlighted snippet of `text` (in `lang`) for the analyzed query `terms`.
 pub fn snippet(text: &str, lang: Lang, terms: &HashSet<String>) -> String {
-    let tokens = Analyzer::for_lang(lang).analyze(text);
-    let hits: Vec<(usize, usize, &str)> =
-        tokens.iter().filter(|t| terms.contains(&t.text)).map(|t| (t.from, t.to, t.text.as_str())).collect();
+    let tokens = matching_tokens(text, lang, terms);
+    let hits: Vec<(usize, usize, &str)> = tokens.iter().map(|t| (t.from, t.to, t.text.as_str())).collect();
     // best window start: the hit whose following WINDOW bytes hold the most distinct terms
     let mut best = (0usize, 0usize);
     for (i, &(from, _, _)) in hits.iter().enumerate() {
@@ -52,6 +51,28 @@ pub fn snippet(text: &str, lang: Lang, terms: &HashSet<String>) -> String {
     out.replace('\n', " ")
 }
 
+/// The tokens of `text` whose term is a query term. Analysis (stemming) is the costly part on
+/// long sections, so only words that start like some query term are analyzed: a Snowball stem
+/// keeps the first letters of its word, so the first three folded letters must agree.
+fn matching_tokens(text: &str, lang: Lang, terms: &HashSet<String>) -> Vec<crate::analyze::Token> {
+    let prefixes: HashSet<String> = terms.iter().map(|t| t.chars().take(3).collect()).collect();
+    let analyzer = Analyzer::for_lang(lang);
+    let mut out = Vec::new();
+    for w in crate::analyze::words::words(text) {
+        let folded = crate::analyze::fold(w.text);
+        let head: String = folded.chars().take(3).collect();
+        if !prefixes.contains(&head) {
+            continue;
+        }
+        if let Some(t) = analyzer.analyze(w.text).into_iter().find(|t| t.span == w.span) {
+            if terms.contains(&t.text) {
+                out.push(crate::analyze::Token { from: w.from, to: w.to, position: w.position, ..t });
+            }
+        }
+    }
+    out
+}
+
 fn floor_boundary(s: &str, mut i: usize) -> usize {
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;
@@ -76,13 +97,18 @@ mod tests {
 
     #[test]
     fn marks_every_form_of_the_query_terms() {
-        let terms: HashSet<String> = Analyzer::for_lang(Lang::Es).analyze("migración").into_iter().map(|t| t.text).collect();
-        assert_eq!(snippet("Las migraciones y la Migración.", Lang::Es, &terms), "Las <mark>migraciones</mark> y la <mark>Migración</mark>.");
+        let terms: HashSet<String> =
+            Analyzer::for_lang(Lang::Es).analyze("migración").into_iter().map(|t| t.text).collect();
+        assert_eq!(
+            snippet("Las migraciones y la Migración.", Lang::Es, &terms),
+            "Las <mark>migraciones</mark> y la <mark>Migración</mark>."
+        );
     }
 
     #[test]
     fn long_text_is_cut_around_the_best_window_and_escaped() {
-        let text = format!("{} the <b>remittances</b> costs {}", "filler words here ".repeat(40), "more filler ".repeat(40));
+        let text =
+            format!("{} the <b>remittances</b> costs {}", "filler words here ".repeat(40), "more filler ".repeat(40));
         let terms: HashSet<String> = ["remitt".to_string(), "cost".to_string()].into();
         let s = snippet(&text, Lang::En, &terms);
         assert!(s.starts_with("… ") && s.ends_with(" …"), "{s}");

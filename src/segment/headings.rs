@@ -50,7 +50,10 @@ const KINDS: &[(&[&str], Opens)] = &[
         &["thematic focus", "enfoque tematico", "evolution of program", "evolucion de la program"],
         Opens::Section(SectionKind::ThematicFocus),
     ),
-    (&["contribution to migration governance", "contribucion a la gobernanza"], Opens::Section(SectionKind::Contribution)),
+    (
+        &["contribution to migration governance", "contribucion a la gobernanza"],
+        Opens::Section(SectionKind::Contribution),
+    ),
     (&["structures", "estructuras"], Opens::Section(SectionKind::Structures)),
     (&["partnership", "alianza"], Opens::Section(SectionKind::Partnerships)),
     (&["added value", "valor agregado", "valor anadido"], Opens::Section(SectionKind::AddedValue)),
@@ -212,7 +215,8 @@ fn roman(word: &str) -> Option<u32> {
 
 /// No lowercase letter, and at least one word of three letters or more.
 fn is_all_caps(text: &str) -> bool {
-    !text.chars().any(char::is_lowercase) && text.split_whitespace().any(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+    !text.chars().any(char::is_lowercase)
+        && text.split_whitespace().any(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 3)
 }
 
 #[cfg(test)]
@@ -225,10 +229,19 @@ mod tests {
 
     #[test]
     fn survey_parts_in_both_languages() {
-        assert_eq!(kind("1. Evolution of programing and thematic focus").unwrap().1, Opens::Section(SectionKind::ThematicFocus));
-        assert_eq!(kind("1. Evolución de la programación y enfoque temático").unwrap().1, Opens::Section(SectionKind::ThematicFocus));
+        assert_eq!(
+            kind("1. Evolution of programing and thematic focus").unwrap().1,
+            Opens::Section(SectionKind::ThematicFocus)
+        );
+        assert_eq!(
+            kind("1. Evolución de la programación y enfoque temático").unwrap().1,
+            Opens::Section(SectionKind::ThematicFocus)
+        );
         assert_eq!(kind("4. Partnership models by the ISCM").unwrap().1, Opens::Section(SectionKind::Partnerships));
-        assert_eq!(kind("5. Valor agregado de la membresía en el MCIM").unwrap().1, Opens::Section(SectionKind::AddedValue));
+        assert_eq!(
+            kind("5. Valor agregado de la membresía en el MCIM").unwrap().1,
+            Opens::Section(SectionKind::AddedValue)
+        );
     }
 
     #[test]
@@ -237,12 +250,19 @@ mod tests {
         assert_eq!(kind("II. REGIONAL CONFERENCE ON MIGRATION (RCM)").unwrap().1, Opens::Section(SectionKind::Passage));
         assert_eq!(
             kind("Sesión 3: Tránsito, documentos de viaje y alertas tempranas"),
-            Some(("Sesión 3: Tránsito, documentos de viaje y alertas tempranas".into(), Opens::Section(SectionKind::Session), Some("3".into())))
+            Some((
+                "Sesión 3: Tránsito, documentos de viaje y alertas tempranas".into(),
+                Opens::Section(SectionKind::Session),
+                Some("3".into())
+            ))
         );
         assert_eq!(kind("INTRODUCTORY SESSION: MIGRATION TRENDS IN THE AMERICAS").unwrap().2.as_deref(), Some("intro"));
         assert_eq!(heading("Hoja de ruta 2").unwrap().number, Some(2));
         assert_eq!(kind("Joint Communiqué").unwrap().1, Opens::Section(SectionKind::Communique));
-        assert_eq!(kind("Related best practices, policies and tools shared during the session:").unwrap().1, Opens::PracticeList);
+        assert_eq!(
+            kind("Related best practices, policies and tools shared during the session:").unwrap().1,
+            Opens::PracticeList
+        );
     }
 
     #[test]

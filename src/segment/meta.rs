@@ -26,7 +26,8 @@ pub const FAMILIES: &[Family] = &[
 ];
 
 /// Where a survey names its mechanism.
-const ISCM_NAME: [&str; 2] = ["name of the inter-state consultation mechanism", "nombre del mecanismo de consulta interestatal"];
+const ISCM_NAME: [&str; 2] =
+    ["name of the inter-state consultation mechanism", "nombre del mecanismo de consulta interestatal"];
 
 /// The family of a document, from its first paragraphs.
 pub fn family(paragraphs: &[String]) -> &'static str {
@@ -47,7 +48,10 @@ pub fn title_block_len(paragraphs: &[String], is_structural: impl Fn(&str) -> bo
 pub fn iscm_name(paragraphs: &[String]) -> Option<(usize, String)> {
     paragraphs.iter().enumerate().find_map(|(i, p)| {
         let f = fold(p);
-        ISCM_NAME.iter().any(|m| f.starts_with(m)).then(|| (i, p.split_once("):").map_or(p.as_str(), |(_, n)| n).trim().to_string()))
+        ISCM_NAME
+            .iter()
+            .any(|m| f.starts_with(m))
+            .then(|| (i, p.split_once("):").map_or(p.as_str(), |(_, n)| n).trim().to_string()))
     })
 }
 
@@ -61,7 +65,8 @@ pub fn title(block: &[String], doctype: &str, iscm: Option<&str>) -> String {
         .or(block.first());
     let base = match (doctype, iscm) {
         ("survey-summary", Some(name)) => {
-            let label = block.iter().rev().find(|p| p.chars().count() < 80).map_or("Summary of Findings per ISCM", |s| s);
+            let label =
+                block.iter().rev().find(|p| p.chars().count() < 80).map_or("Summary of Findings per ISCM", |s| s);
             return format!("{}: {name}", label.trim_end_matches(':'));
         }
         _ => candidate.map_or("Untitled", |s| s.as_str()),
@@ -74,7 +79,8 @@ fn title_case_if_shouting(s: &str) -> String {
     if s.chars().any(char::is_lowercase) {
         return s.to_string();
     }
-    const SMALL: [&str; 16] = ["and", "of", "the", "to", "in", "on", "for", "a", "y", "de", "del", "la", "las", "los", "el", "en"];
+    const SMALL: [&str; 16] =
+        ["and", "of", "the", "to", "in", "on", "for", "a", "y", "de", "del", "la", "las", "los", "el", "en"];
     s.split(' ')
         .enumerate()
         .map(|(i, w)| {
@@ -112,7 +118,8 @@ pub fn place(block: &[String]) -> Option<String> {
     block.iter().find_map(|p| {
         let y = year_in(p)?.to_string();
         let after = p[p.find(&y)? + 4..].trim_start_matches([',', ' ']).trim_end_matches(['.', ')']);
-        (!after.is_empty() && after.split(',').count() <= 3 && after.chars().next()?.is_uppercase()).then(|| after.to_string())
+        (!after.is_empty() && after.split(',').count() <= 3 && after.chars().next()?.is_uppercase())
+            .then(|| after.to_string())
     })
 }
 

@@ -52,13 +52,17 @@ struct Para {
 pub fn segment(doc: &CleanDoc) -> Document {
     let paras = &doc.content.paragraphs;
     let doctype = meta::family(paras);
-    let block_len = meta::title_block_len(paras, |p| headings::heading(p).is_some_and(|h| is_strong(&h)));
+    let mut block_len = meta::title_block_len(paras, |p| headings::heading(p).is_some_and(|h| is_strong(&h)));
+    if block_len == paras.len() {
+        // a document of a few short lines is all body; its first line still gives the title
+        block_len = 0;
+    }
     let (block, body) = paras.split_at(block_len);
     let iscm = meta::iscm_name(paras).map(|(_, name)| name);
     let lang = meta::language(paras);
     let meta = DocMeta {
         file: doc.file.clone(),
-        title: meta::title(block, doctype, iscm.as_deref()),
+        title: meta::title(if block.is_empty() { &paras[..1] } else { block }, doctype, iscm.as_deref()),
         doctype: doctype.to_string(),
         mechanisms: meta::mechanisms(block, iscm.as_deref()),
         year: meta::year(block, body),
@@ -86,7 +90,8 @@ fn split(body: &[String], first: usize, footnotes: &[Footnote], lang: Lang) -> V
     for (i, par) in body.iter().enumerate() {
         let index = first + i;
         // footnotes cited in the title block go with the first paragraph of the body
-        let notes = footnotes.iter().filter(|f| f.paragraph == index || (i == 0 && f.paragraph < first)).cloned().collect();
+        let notes =
+            footnotes.iter().filter(|f| f.paragraph == index || (i == 0 && f.paragraph < first)).cloned().collect();
         let para = Para { text: par.clone(), notes };
         let heading = headings::heading(par).filter(|h| h.arabic.is_none_or(|n| n == 1 || n == last_arabic + 1));
         if let Some(n) = heading.as_ref().and_then(|h| h.arabic) {
@@ -103,12 +108,14 @@ fn split(body: &[String], first: usize, footnotes: &[Footnote], lang: Lang) -> V
                     Opens::Section(kind) => kind,
                     _ => SectionKind::Passage,
                 };
-                let sub = drafts.last().is_some_and(|d| d.kind == Some(kind) && kind != SectionKind::Passage && !h.numbered);
+                let sub =
+                    drafts.last().is_some_and(|d| d.kind == Some(kind) && kind != SectionKind::Passage && !h.numbered);
                 if sub {
                     current(&mut drafts, lang).paragraphs.push(para);
                 } else {
                     let heading = if h.opens == Opens::Contents { String::new() } else { h.text };
-                    let mut d = Draft { kind: Some(kind), heading, session: h.session, number: h.number, ..Draft::default() };
+                    let mut d =
+                        Draft { kind: Some(kind), heading, session: h.session, number: h.number, ..Draft::default() };
                     if !para.notes.is_empty() {
                         // a heading that cites a footnote keeps the note with its section
                         d.paragraphs.push(Para { text: String::new(), notes: para.notes });
@@ -137,7 +144,12 @@ fn current(drafts: &mut Vec<Draft>, lang: Lang) -> &mut Draft {
             Lang::En => "Introduction",
             Lang::Es => "Introducción",
         };
-        drafts.push(Draft { kind: Some(SectionKind::Intro), heading: heading.into(), synthetic: true, ..Draft::default() });
+        drafts.push(Draft {
+            kind: Some(SectionKind::Intro),
+            heading: heading.into(),
+            synthetic: true,
+            ..Draft::default()
+        });
     }
     drafts.last_mut().expect("just pushed")
 }
@@ -149,7 +161,8 @@ fn split_passages(mut d: Draft) -> Vec<Draft> {
         d.heading = if looks_like_acronym_list(&d.paragraphs) { "List of acronyms".into() } else { "Contents".into() };
         return vec![d];
     }
-    if !d.synthetic || d.paragraphs.iter().map(|p| p.text.split_whitespace().count()).sum::<usize>() < 2 * PASSAGE_WORDS {
+    if !d.synthetic || d.paragraphs.iter().map(|p| p.text.split_whitespace().count()).sum::<usize>() < 2 * PASSAGE_WORDS
+    {
         return vec![d];
     }
     // a long untitled opening: keep the first passage as the introduction, the rest as passages
@@ -171,7 +184,9 @@ fn split_passages(mut d: Draft) -> Vec<Draft> {
 fn looks_like_acronym_list(paragraphs: &[Para]) -> bool {
     let rows = paragraphs
         .iter()
-        .filter(|p| p.text.split_whitespace().next().is_some_and(|w| w.len() >= 2 && !w.chars().any(char::is_lowercase)))
+        .filter(|p| {
+            p.text.split_whitespace().next().is_some_and(|w| w.len() >= 2 && !w.chars().any(char::is_lowercase))
+        })
         .count();
     !paragraphs.is_empty() && rows * 10 >= paragraphs.len() * 6
 }
@@ -225,7 +240,14 @@ fn finish(meta: &DocMeta, drafts: Vec<Draft>) -> Vec<Section> {
     out
 }
 
-fn record(meta: &DocMeta, id: &str, kind: SectionKind, heading: String, session: Option<String>, text: String) -> Section {
+fn record(
+    meta: &DocMeta,
+    id: &str,
+    kind: SectionKind,
+    heading: String,
+    session: Option<String>,
+    text: String,
+) -> Section {
     let both = format!("{heading}\n{text}");
     let mut mechanisms = meta.mechanisms.clone();
     for m in GLOSSARY.mentions(&both, EntityKind::Mechanism) {
@@ -334,7 +356,8 @@ mod tests {
 
     #[test]
     fn headless_text_becomes_passages() {
-        let para = "The mechanisms of the region meet every year to discuss migration governance and protection. ".repeat(12);
+        let para =
+            "The mechanisms of the region meet every year to discuss migration governance and protection. ".repeat(12);
         let text = format!("CONCEPT PAPER\n\nA SESSION ON GOVERNANCE\n\n{para}\n\n{para}\n\n{para}\n");
         let got = outline(&text);
         assert_eq!(got.len(), 3);

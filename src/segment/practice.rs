@@ -48,7 +48,9 @@ mod tests {
 
     #[test]
     fn countries_and_mechanisms_become_canonical() {
-        let p = parse("- Central American Agreement on Free Mobility (CA-4) | Guatemala /El Salvador /Honduras /Nicaragua").unwrap();
+        let p =
+            parse("- Central American Agreement on Free Mobility (CA-4) | Guatemala /El Salvador /Honduras /Nicaragua")
+                .unwrap();
         assert_eq!(p.title, "Central American Agreement on Free Mobility (CA-4)");
         assert_eq!(p.countries, ["Guatemala", "El Salvador", "Honduras", "Nicaragua"]);
         let p = parse("- Regional cooperation against trafficking | USA").unwrap();

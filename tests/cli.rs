@@ -1,0 +1,102 @@
+//! The binary's contract: exit codes, stderr wording, building on first use, bad input.
+
+use std::path::Path;
+
+use crate::util::run_in;
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn bad_files_are_named_and_skipped_and_latin1_is_decoded() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).expect("mkdir");
+    std::fs::write(corpus.join("binary.txt"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").expect("write");
+    std::fs::write(corpus.join("empty.txt"), b"").expect("write");
+    std::fs::write(
+        corpus.join("latin1.txt"),
+        b"Informe sobre la migraci\xf3n y la ni\xf1ez migrante en la regi\xf3n.\n",
+    )
+    .expect("write");
+    std::fs::write(corpus.join("good.md"), "The RCM met in Bogotá to discuss remittances.\n").expect("write");
+    std::fs::write(corpus.join("photo.jpg"), b"\xff\xd8\xff").expect("write");
+
+    let out = run_in(dir.path(), &["index"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("binary.txt: binary file (contains NUL bytes)"), "{err}");
+    assert!(err.contains("empty.txt: empty file"), "{err}");
+    assert!(!err.contains("latin1.txt"), "{err}");
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        summary.contains("indexed 2 documents") && summary.contains("failed 2") && summary.contains("skipped 1"),
+        "{summary}"
+    );
+
+    let found = run_in(dir.path(), &["search", "niñez", "--json"]);
+    assert_eq!(found.status.code(), Some(0), "{}", stderr(&found));
+    let resp: serde_json::Value = serde_json::from_slice(&found.stdout).expect("json");
+    assert_eq!(resp["hits"][0]["doc"], "latin1.txt");
+    assert!(resp["hits"][0]["text"].as_str().expect("text").contains("migración"));
+}
+
+#[test]
+fn search_builds_a_missing_index_then_reuses_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).expect("mkdir");
+    std::fs::write(corpus.join("a.txt"), "La Conferencia Suramericana sobre Migraciones trató las remesas.\n")
+        .expect("write");
+    let out = run_in(dir.path(), &["search", "remesas", "--mechanism", "SACM", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(dir.path().join("index/meta.json").is_file());
+    let resp: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(resp["total"], 1);
+    // a new file makes the index stale: the next search sees it
+    std::fs::write(corpus.join("b.txt"), "Remittances and the CSM.\n").expect("write");
+    let out = run_in(dir.path(), &["search", "remesas", "--json"]);
+    let resp: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(resp["total"], 2, "{}", stderr(&out));
+}
+
+#[test]
+fn exit_codes_follow_the_contract() {
+    let index = crate::util::shared_index().to_str().expect("utf-8").to_string();
+    let corpus = crate::util::corpus_dir().to_str().expect("utf-8").to_string();
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let zero = run_in(here, &["search", "zzzzqqqq", "--index", &index, "--corpus", &corpus]);
+    assert_eq!(zero.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&zero.stdout).starts_with("0 results"));
+    let bad_kind = run_in(here, &["search", "x", "--kind", "chapter", "--index", &index, "--corpus", &corpus]);
+    assert_eq!(bad_kind.status.code(), Some(2));
+    assert!(stderr(&bad_kind).contains("unknown --kind \"chapter\"; use one of intro,"), "{}", stderr(&bad_kind));
+    let bad_flag = run_in(here, &["search", "--no-such-flag"]);
+    assert_eq!(bad_flag.status.code(), Some(2));
+    let no_corpus =
+        run_in(Path::new("/"), &["index", "--corpus", "/nonexistent-corpus", "--index", "/tmp/consulta-never"]);
+    assert_eq!(no_corpus.status.code(), Some(2));
+    assert!(stderr(&no_corpus).contains("corpus folder /nonexistent-corpus not found"), "{}", stderr(&no_corpus));
+}
+
+#[test]
+fn show_prints_a_record_and_an_outline() {
+    let index = crate::util::shared_index().to_str().expect("utf-8").to_string();
+    let corpus = crate::util::corpus_dir().to_str().expect("utf-8").to_string();
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = run_in(here, &["show", "006_plenaria_crm_csm_2024_es#roadmap-3", "--index", &index, "--corpus", &corpus]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("Hoja de ruta 3 [roadmap]"), "{text}");
+    let outline = run_in(here, &["show", "000_4092b891d15061c0.txt", "--index", &index, "--corpus", &corpus]);
+    let text = String::from_utf8_lossy(&outline.stdout);
+    assert_eq!(text.lines().count(), 7, "{text}");
+    assert!(text.contains("partnerships     Partnership models by the ISCM"), "{text}");
+}
+
+#[test]
+fn analyze_prints_tokens_per_analyzer() {
+    let out = run_in(Path::new("."), &["analyze", "--lang", "es", "Información de la CSM"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "es:     inform@0 csm@3\nentities: SACM (mechanism)\n");
+}
