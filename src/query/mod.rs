@@ -82,6 +82,9 @@ pub struct SearchResponse {
     pub facets: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
+/// What one collection pass yields: total, facet counts, the ranked page.
+type Pass = (usize, tantivy::collector::FacetCounts, Vec<(f32, DocAddress)>);
+
 /// An open index ready to search: reader loaded once, reused for every query.
 pub struct Searchable {
     /// The index.
@@ -155,7 +158,7 @@ impl Searchable {
         query: &dyn tantivy::query::Query,
         req: &SearchRequest,
         ranked: bool,
-    ) -> Result<(usize, tantivy::collector::FacetCounts, Vec<(f32, DocAddress)>)> {
+    ) -> Result<Pass> {
         let limit = if ranked { req.limit.max(1) } else { 1 };
         let top = tantivy::collector::TopDocs::with_limit(limit).and_offset(req.offset).order_by_score();
         let (total, facet_counts, page) = searcher.search(query, &(Count, facets::collector(), top))?;
