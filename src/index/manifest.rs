@@ -1,0 +1,74 @@
+//! The manifest: what each source file looked like when it was indexed. It travels in the
+//! commit payload (`meta.json`, written by tantivy with tempfile + fsync + rename), so it can
+//! never disagree with the commit it describes, even after a crash.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// One indexed source file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time, nanoseconds since the epoch (0 when unknown).
+    pub mtime_ns: u128,
+    /// xxh3-128 of the content, hex.
+    pub hash: String,
+    /// Number of records indexed from it.
+    pub records: usize,
+}
+
+/// The whole manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Manifest {
+    /// [`super::schema::FORMAT_VERSION`] of the index.
+    pub format: u32,
+    /// Fingerprint of the analysis (analyzer version + data files): a change forces a rebuild.
+    pub analysis: String,
+    /// Source files by name relative to the corpus folder.
+    pub files: BTreeMap<String, FileEntry>,
+    /// Files that could not be indexed, with size, mtime and reason, so that an unchanged bad
+    /// file does not make every search rebuild the index.
+    #[serde(default)]
+    pub failed: BTreeMap<String, FailedEntry>,
+}
+
+/// A source file that could not be indexed at its current size and time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailedEntry {
+    /// Size in bytes when it failed.
+    pub size: u64,
+    /// Modification time when it failed.
+    pub mtime_ns: u128,
+    /// Why.
+    pub reason: String,
+}
+
+impl Manifest {
+    /// An empty manifest for the current format and analysis.
+    pub fn current() -> Manifest {
+        Manifest { format: super::schema::FORMAT_VERSION, analysis: analysis_fingerprint(), ..Manifest::default() }
+    }
+}
+
+/// Analyzer and segmenter versions plus a hash of the data that shapes analysis and entity facets.
+pub fn analysis_fingerprint() -> String {
+    let data = [
+        include_str!("../analyze/data/glossary.tsv"),
+        include_str!("../analyze/data/stopwords_en.txt"),
+        include_str!("../analyze/data/stopwords_es.txt"),
+    ]
+    .concat();
+    format!(
+        "a{}-s{}-{:016x}",
+        crate::analyze::ANALYZER_VERSION,
+        crate::segment::SEGMENTER_VERSION,
+        xxhash_rust::xxh3::xxh3_64(data.as_bytes())
+    )
+}
+
+/// Content hash of a source file.
+pub fn content_hash(bytes: &[u8]) -> String {
+    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
+}
