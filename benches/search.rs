@@ -41,6 +41,7 @@ fn bench(c: &mut Criterion) {
             limit: 10,
             offset: 0,
             filters: filters.iter().map(|(d, v)| (d.to_string(), vec![v.to_string()])).collect(),
+            expand: true,
         })
         .collect();
     let totals: Vec<usize> = requests.iter().map(|r| searchable.search(r).expect("search").total).collect();

@@ -115,12 +115,48 @@ pub struct Section {
     pub session: Option<String>,
     /// Canonical mechanism ids: the document's own plus those the section names.
     pub mechanisms: Vec<String>,
-    /// Countries the section names, by English short name.
+    /// Countries (and regions) the section names, by English short name.
     pub countries: Vec<String>,
+    /// Every glossary entity the section names under any alias (mechanisms, organizations,
+    /// countries), by canonical id: the `entity` field a query alias expands to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entities: Vec<String>,
     /// Language detected for this section.
     pub lang: Lang,
     /// The section's whole cleaned text, paragraphs separated by a blank line.
     pub text: String,
+    /// For practices and footnotes: the id of the section they belong to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// For roadmaps: their parts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roadmap: Option<Roadmap>,
+}
+
+/// A roadmap's parts, as its record lays them out.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Roadmap {
+    /// Its number in the report.
+    pub number: u32,
+    /// Theme or topic.
+    pub theme: String,
+    /// Subtopics, in order.
+    pub subtopics: Vec<String>,
+    /// The general objective.
+    pub general_objective: String,
+    /// Specific objectives, in order.
+    pub specific_objectives: Vec<String>,
+    /// Outcome objectives with their indicators.
+    pub outcomes: Vec<Outcome>,
+}
+
+/// One outcome objective of a roadmap and the indicators that measure it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Outcome {
+    /// The outcome objective (empty when the roadmap lists indicators only).
+    pub objective: String,
+    /// Its indicators.
+    pub indicators: Vec<String>,
 }
 
 /// A document split into its sections, in document order.

@@ -26,7 +26,11 @@ fn outline(file: &Path) -> String {
     );
     for s in &doc.sections {
         let session = s.session.as_deref().unwrap_or("-");
-        let first = segment::first_words(&s.text, 8);
+        let first = if s.kind.name() == "practice" {
+            format!("countries: {}", s.countries.join(", "))
+        } else {
+            segment::first_words(&s.text, 8)
+        };
         out.push_str(&format!("{} | {} | {} | {} | {}\n", s.kind.name(), s.heading, session, s.lang.code(), first));
     }
     out
@@ -117,4 +121,85 @@ fn conversion_debris_is_gone_and_footnotes_are_records() {
     }
     let footnotes = doc.sections.iter().filter(|s| s.kind.name() == "footnote").count();
     assert_eq!(footnotes, 13, "the concept paper has 13 Word footnotes");
+}
+
+fn load(name: &str) -> consulta::Document {
+    let bytes = std::fs::read(corpus_dir().join(name)).expect("reads");
+    segment::segment(&ingest::from_bytes(&bytes, name).expect("ingests"))
+}
+
+/// The V plenary report lost its session headings; they are recovered from its contents.
+/// Each session must start at the paragraph that opens it in the body (read off the report).
+#[test]
+fn plenary_sessions_are_recovered_where_they_start() {
+    let doc = load("003_896af30beb401831.txt");
+    let sessions: Vec<_> = doc.sections.iter().filter(|s| s.kind.name() == "session").collect();
+    let want = [
+        ("intro", "INTRODUCTORY SESSION: MIGRATION TRENDS IN THE AMERICAS", "IOM, UNHCR, and UNODC presented an analysis"),
+        ("1", "Session 1: Migration governance", "Colombia led the initial session on Migration Governance"),
+        ("2", "Session 2: Irregular migration flows in the Americas", "The second session, led by Costa Rica"),
+        ("3", "Session 3: Transit, travel documents, and early warnings", "During this session, Chile emphasized"),
+        ("4", "Session 4: Regularization experiences, legal pathways for integration and international protection mechanisms", "In Session 4, Ecuador detailed"),
+        ("5", "Session 5: Smuggling and trafficking of migrants in the region", "Belize led the session on trafficking"),
+        ("6", "Session 6: Migration and the environment", "Panama led the discussion on the intersection"),
+        ("7", "Session 7: Costs of sending remittances", "El Salvador's initial presentation"),
+        ("8", "Session 8: Attention to nationals in scenarios of absence of consulates", "Peru and Brazil led a session"),
+    ];
+    assert_eq!(sessions.len(), want.len(), "8 sessions plus the introductory session");
+    for (s, (label, heading, start)) in sessions.iter().zip(want) {
+        assert_eq!(s.session.as_deref(), Some(label));
+        assert_eq!(s.heading, heading);
+        assert!(s.text.starts_with(start), "session {label} starts with {:?}\nhelp: contents alignment (segment/toc.rs) moved", segment::first_words(&s.text, 8));
+    }
+    // photo captions between sessions are not session text
+    assert!(sessions.iter().all(|s| !s.text.contains("Photo:") && !s.text.contains("Left to right")));
+    // opening remarks: one record per speaker, named with role
+    let speakers: Vec<&str> =
+        doc.sections.iter().filter(|s| s.kind.name() == "opening-remarks").map(|s| s.heading.split(',').next().unwrap_or("")).collect();
+    assert_eq!(speakers, ["Shannon-Marie Soni", "María Moita", "Debra Baptist-Estrada", "Marcela Ceballos Medina"]);
+    let conclusions = doc.sections.iter().find(|s| s.kind.name() == "conclusions").expect("conclusions recovered");
+    assert!(conclusions.text.starts_with("The joint two-day meeting between the RCM and the SACM concluded"));
+}
+
+#[test]
+fn plenary_practices_are_records_with_countries_and_their_session() {
+    let doc = load("003_896af30beb401831.txt");
+    // grep -c '^- .* | ' corpus/003_896af30beb401831.txt  →  58
+    let practices: Vec<_> = doc.sections.iter().filter(|s| s.kind.name() == "practice").collect();
+    assert_eq!(practices.len(), 58);
+    for p in &practices {
+        // what follows the bar names countries, regions or mechanisms, all in the glossary
+        let who = p.text.rsplit_once(" | ").map_or("", |(_, w)| w);
+        let mut named = Vec::new();
+        consulta::analyze::entities::GLOSSARY.scan(who, |e| named.push(e.id.clone()));
+        assert!(!named.is_empty(), "{} names no country, region or mechanism: {who:?}", p.id);
+        assert!(named.iter().all(|n| p.countries.contains(n) || p.mechanisms.contains(n)), "{}: {named:?}", p.id);
+        let parent = p.parent.as_deref().expect("a practice links to its session");
+        let session = doc.sections.iter().find(|s| s.id == parent).expect("parent exists");
+        assert_eq!(session.session, p.session);
+    }
+    let ca4 = practices.iter().find(|p| p.heading.contains("CA-4")).expect("CA-4 practice");
+    assert_eq!(ca4.countries, ["Guatemala", "El Salvador", "Honduras", "Nicaragua"]);
+    assert_eq!(ca4.session.as_deref(), Some("3"));
+    let usa = practices.iter().find(|p| p.heading.starts_with("Regional cooperation and coordination against")).expect("USA practice");
+    assert_eq!(usa.countries, ["United States"]);
+    assert_eq!(usa.session.as_deref(), Some("5"));
+}
+
+#[test]
+fn plenary_roadmaps_have_their_parts() {
+    let doc = load("003_896af30beb401831.txt");
+    let roadmaps: Vec<_> = doc.sections.iter().filter_map(|s| s.roadmap.as_ref()).collect();
+    assert_eq!(roadmaps.len(), 3);
+    assert_eq!(roadmaps[0].theme, "Human Rights and Humanitarian Action at International Borders");
+    assert_eq!(roadmaps[0].subtopics.len(), 4, "cross-cutting subtopic and three numbered ones");
+    assert_eq!(roadmaps[0].outcomes[0].indicators.len(), 3);
+    assert_eq!(roadmaps[1].outcomes.len(), 3);
+    assert_eq!(roadmaps[2].theme, "Social and labor integration of migrants");
+    assert_eq!(roadmaps[2].specific_objectives.len(), 2);
+    assert_eq!(roadmaps[2].outcomes.iter().map(|o| o.indicators.len()).collect::<Vec<_>>(), [3, 3]);
+    let es = load("006_plenaria_crm_csm_2024_es.txt");
+    let es_roadmaps: Vec<_> = es.sections.iter().filter_map(|s| s.roadmap.as_ref()).collect();
+    assert_eq!(es_roadmaps.len(), 3);
+    assert!(es_roadmaps.iter().all(|r| !r.theme.is_empty() && !r.outcomes.is_empty()));
 }

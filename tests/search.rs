@@ -119,12 +119,14 @@ fn json_hits_have_the_design_fields() {
 
 #[test]
 fn phrases_exclusions_and_filters_without_words() {
-    let phrase = search_json(&["\"early warning system\""]);
-    assert!(hits(&phrase).iter().all(|h| h["text"]
-        .as_str()
-        .expect("text")
-        .to_lowercase()
-        .contains("early warning system")));
+    let phrase = search_json(&["\"early warning system\"", "--limit", "100"]);
+    assert!(!hits(&phrase).is_empty());
+    for h in hits(&phrase) {
+        let text = h["text"].as_str().expect("text").to_lowercase();
+        // the Spanish hits come from the thesaurus: sistema de alerta temprana
+        let want = if h["lang"] == "en" { "early warning system" } else { "alerta temprana" };
+        assert!(text.contains(want), "{}", h["id"]);
+    }
     let without = search_json(&["trafficking -Belize", "--limit", "100"]);
     assert!(hits(&without).iter().all(|h| !h["text"].as_str().expect("text").contains("Belize")));
     // faceted browsing: filters only, document order
@@ -141,7 +143,8 @@ fn phrases_exclusions_and_filters_without_words() {
         ]
     );
     let chile = search_json(&["--kind", "practice", "--country", "Chile", "--limit", "100"]);
-    assert!(hits(&chile).len() >= 10);
+    // grep '^- .* | .*Chile' corpus/00[36]* | wc -l  →  18 practices Chile shared, in both reports
+    assert_eq!(hits(&chile).len(), 18);
     assert!(hits(&chile).iter().all(|h| h["countries"].as_array().expect("countries").iter().any(|c| c == "Chile")));
 }
 

@@ -20,6 +20,9 @@ pub enum EntityKind {
     Organization,
     /// A country (the `country` facet).
     Country,
+    /// A region of countries ("South America"), kept in the `country` facet beside countries
+    /// because practices are shared "| South America" as often as "| Chile".
+    Region,
 }
 
 /// One canonical entity.
@@ -71,6 +74,7 @@ impl Glossary {
                 "mechanism" => EntityKind::Mechanism,
                 "organization" => EntityKind::Organization,
                 "country" => EntityKind::Country,
+                "region" => EntityKind::Region,
                 other => return Err(format!("line {}: unknown kind {other:?}", n + 1)),
             };
             let aliases = aliases.split(" | ").map(str::trim).filter(|a| !a.is_empty()).map(String::from).collect();
@@ -126,6 +130,24 @@ impl Glossary {
 
     /// Calls `found` for each entity mention in `text`, longest alias first at each word.
     pub fn scan(&self, text: &str, mut found: impl FnMut(&Entity)) {
+        self.scan_spans(text, |e, _| found(e));
+    }
+
+    /// The entity that `text` names as a whole ("Puebla Process", "CSM"), honouring the case of
+    /// acronyms: "CAN" is the Andean Community, "can" is nothing.
+    pub fn named_by(&self, text: &str) -> Option<&Entity> {
+        let n = words(text).into_iter().filter(|w| w.span == 1).count();
+        let mut whole = None;
+        self.scan_spans(text, |e, span| {
+            if span == (0..n) {
+                whole = Some(e.id.clone());
+            }
+        });
+        whole.and_then(|id| self.entities.iter().find(|e| e.id == id))
+    }
+
+    /// Like [`Glossary::scan`], with the word range of each mention.
+    pub fn scan_spans(&self, text: &str, mut found: impl FnMut(&Entity, std::ops::Range<usize>)) {
         let ws: Vec<&str> = words(text).into_iter().filter(|w| w.span == 1).map(|w| w.text).collect();
         let folded: Vec<String> = ws.iter().map(|w| fold(w).into_owned()).collect();
         let mut i = 0;
@@ -140,7 +162,7 @@ impl Glossary {
             });
             match hit {
                 Some(p) => {
-                    found(&self.entities[p.entity]);
+                    found(&self.entities[p.entity], i..i + p.folded.len());
                     i += p.folded.len();
                 }
                 None => i += 1,
@@ -194,6 +216,15 @@ mod tests {
         let text = "Decisions within the Andean Community (CAN) can help; we can meet.";
         assert_eq!(GLOSSARY.mentions(text, EntityKind::Mechanism), ["CAN"]);
         assert!(GLOSSARY.mentions("we can meet", EntityKind::Mechanism).is_empty());
+    }
+
+    #[test]
+    fn a_query_names_an_entity_only_as_a_whole_and_with_acronym_case() {
+        assert_eq!(GLOSSARY.named_by("Puebla Process").map(|e| e.id.as_str()), Some("RCM"));
+        assert_eq!(GLOSSARY.named_by("conferencia suramericana sobre migraciones").map(|e| e.id.as_str()), Some("SACM"));
+        assert_eq!(GLOSSARY.named_by("CAN").map(|e| e.id.as_str()), Some("CAN"));
+        assert!(GLOSSARY.named_by("can").is_none());
+        assert!(GLOSSARY.named_by("SACM partnerships").is_none());
     }
 
     #[test]

@@ -69,6 +69,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<u8> {
             EntityKind::Mechanism => "mechanism",
             EntityKind::Organization => "organization",
             EntityKind::Country => "country",
+            EntityKind::Region => "region",
         };
         if !entities.iter().any(|x| x.id == e.id) {
             entities.push(EntityOut { id: e.id.clone(), kind });

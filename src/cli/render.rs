@@ -31,6 +31,9 @@ pub fn results(out: &mut dyn Write, resp: &SearchResponse, color: bool) -> Resul
         resp.took_ms,
         if shown < resp.total { format!(", showing {shown}") } else { String::new() }
     )?;
+    for e in &resp.expansions {
+        writeln!(out, "  also searched: {} → {} ({})", e.from, e.to.join(", "), e.kind)?;
+    }
     for (i, hit) in resp.hits.iter().enumerate() {
         writeln!(out)?;
         hit_block(out, i + 1, hit, color)?;

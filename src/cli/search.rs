@@ -47,6 +47,9 @@ pub struct Args {
     /// Print one JSON object (the contract in DESIGN.md).
     #[arg(long)]
     json: bool,
+    /// Search only what was typed: no entity, thesaurus or typo expansion.
+    #[arg(long)]
+    no_expand: bool,
 }
 
 pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
@@ -60,7 +63,13 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
         ("doc".to_string(), args.doc),
         ("year".to_string(), args.year),
     ];
-    let req = SearchRequest { query: args.query.join(" "), limit: args.limit, offset: args.offset, filters };
+    let req = SearchRequest {
+        query: args.query.join(" "),
+        limit: args.limit,
+        offset: args.offset,
+        filters,
+        expand: !args.no_expand,
+    };
     let resp = searchable.search(&req)?;
     if args.json {
         io(serde_json::to_writer(&mut *out, &resp).map_err(std::io::Error::from).and_then(|_| writeln!(out)))?;

@@ -47,22 +47,8 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
 }
 
 fn to_hit(r: StoredRecord) -> Hit {
-    let s = r.section;
-    Hit {
-        snippet: crate::segment::first_words(&s.text, 30),
-        id: s.id,
-        doc: r.doc,
-        title: r.title,
-        heading: s.heading,
-        kind: s.kind.name().to_string(),
-        session: s.session,
-        mechanisms: s.mechanisms,
-        countries: s.countries,
-        lang: s.lang.code().to_string(),
-        year: r.year,
-        score: 0.0,
-        text: s.text,
-    }
+    let snippet = crate::segment::first_words(&r.section.text, 30);
+    Hit { snippet, ..Hit::from(r) }
 }
 
 fn record(out: &mut dyn Write, r: &StoredRecord) -> std::io::Result<()> {
@@ -70,8 +56,40 @@ fn record(out: &mut dyn Write, r: &StoredRecord) -> std::io::Result<()> {
     writeln!(out, "{} [{}]", hit.heading, hit.kind)?;
     writeln!(out, "{} · {}", hit.doc, hit.title)?;
     writeln!(out, "{}", render::facet_line(&hit))?;
-    writeln!(out, "id: {}\n", hit.id)?;
-    writeln!(out, "{}", hit.text)
+    writeln!(out, "id: {}", hit.id)?;
+    if let Some(parent) = &hit.parent {
+        writeln!(out, "in: {parent}")?;
+    }
+    writeln!(out)?;
+    match &hit.roadmap {
+        Some(r) => roadmap_card(out, r),
+        None => writeln!(out, "{}", hit.text),
+    }
+}
+
+/// A roadmap as a card: each part under its label.
+fn roadmap_card(out: &mut dyn Write, r: &crate::model::Roadmap) -> std::io::Result<()> {
+    let list = |out: &mut dyn Write, label: &str, items: &[String]| -> std::io::Result<()> {
+        if !items.is_empty() {
+            writeln!(out, "{label}:")?;
+            for (i, item) in items.iter().enumerate() {
+                writeln!(out, "  {}. {item}", i + 1)?;
+            }
+        }
+        Ok(())
+    };
+    writeln!(out, "Roadmap {}", r.number)?;
+    writeln!(out, "Theme: {}", r.theme)?;
+    list(out, "Subtopics", &r.subtopics)?;
+    writeln!(out, "General objective: {}", r.general_objective)?;
+    list(out, "Specific objectives", &r.specific_objectives)?;
+    for (i, o) in r.outcomes.iter().enumerate() {
+        if !o.objective.is_empty() {
+            writeln!(out, "Outcome objective {}: {}", i + 1, o.objective)?;
+        }
+        list(out, "  Indicators", &o.indicators)?;
+    }
+    Ok(())
 }
 
 fn outline(out: &mut dyn Write, records: &[StoredRecord]) -> std::io::Result<()> {

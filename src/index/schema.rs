@@ -5,6 +5,7 @@
 //!   (one analysis pass per record); a query runs each language's analysis against its field;
 //! - `head_en` / `head_es`: heading and document title, boosted at query time;
 //! - `facets`: one hierarchical facet field holding `/mechanism/SACM`, `/kind/session`, …;
+//! - `entity`: canonical ids of the glossary entities the record names, under any alias;
 //! - `id` and `doc` as raw terms (lookup, delete-by-document), `doc` and `seq` as fast fields
 //!   for document-order listing;
 //! - `record`: the stored JSON of the record, everything `search` and `show` print.
@@ -16,7 +17,10 @@ use tantivy::schema::{
 use crate::model::Lang;
 
 /// Bump when the schema or the stored record changes: old indexes then ask for `--full`.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The facet dimension of every entity a record names (for `lookup`; not in search responses).
+pub const ENTITY_FACET: &str = "entity";
 
 /// Facet dimensions, in the order responses list them.
 pub const FACETS: [&str; 8] = ["mechanism", "kind", "country", "session", "lang", "doc", "doctype", "year"];
@@ -38,6 +42,8 @@ pub struct Fields {
     pub head_en: Field,
     /// Spanish-analyzed heading and title.
     pub head_es: Field,
+    /// Canonical ids of the entities a record names (raw terms).
+    pub entity: Field,
     /// All facets.
     pub facets: Field,
     /// The stored record JSON.
@@ -72,6 +78,7 @@ impl Fields {
             body_es: f("body_es")?,
             head_en: f("head_en")?,
             head_es: f("head_es")?,
+            entity: f("entity")?,
             facets: f("facets")?,
             record: f("record")?,
         })
@@ -93,6 +100,7 @@ pub fn build() -> Schema {
         b.add_text_field(&format!("body_{}", lang.code()), text.clone());
         b.add_text_field(&format!("head_{}", lang.code()), text);
     }
+    b.add_text_field("entity", STRING);
     b.add_facet_field("facets", FacetOptions::default());
     b.add_text_field("record", STORED);
     b.build()

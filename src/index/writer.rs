@@ -200,12 +200,18 @@ fn to_tantivy(fields: &Fields, doc: &Document, s: &Section, seq: u64) -> Result<
         fields.head(s.lang) => format!("{}\n{}", s.heading, doc.meta.title),
         fields.record => json,
     );
+    for e in &s.entities {
+        d.add_text(fields.entity, e);
+    }
     let mut facet = |dim: &str, value: &str| d.add_facet(fields.facets, Facet::from_path([dim, value]));
     for m in &s.mechanisms {
         facet("mechanism", m);
     }
     for c in &s.countries {
         facet("country", c);
+    }
+    for e in &s.entities {
+        facet(super::schema::ENTITY_FACET, e);
     }
     facet("kind", s.kind.name());
     if let Some(session) = &s.session {

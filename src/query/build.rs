@@ -1,13 +1,22 @@
-//! Parsed query → tantivy query. Each clause is analyzed by both languages' analyzers and
-//! searched in that language's fields (body and boosted heading); clauses combine with AND
-//! (or OR when relaxing), a sloppy phrase of all words boosts passages that keep them close,
-//! exclusions are MUST_NOT, and facet filters are ANDed across dimensions, ORed within one.
+//! Parsed query → tantivy query.
+//!
+//! Each unit of the query (a word, a quoted phrase, or consecutive words that name an entity,
+//! such as "Puebla Process") is analyzed by both languages' analyzers and searched in that
+//! language's fields, body and boosted heading. Unless expansion is off, a unit also matches,
+//! at a lower weight: the entity it names (the `entity` field holds every section's entities
+//! under any alias), the other terms of a thesaurus concept it names (in either language), and,
+//! for a word of 5+ letters that the index does not know, the known words one or two edits away.
+//! Units combine with AND (or OR when relaxing); a sloppy phrase of all words boosts records
+//! that keep them close; exclusions are MUST_NOT; facet filters are ANDed across dimensions and
+//! ORed within one.
 
+use serde::{Deserialize, Serialize};
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
-use tantivy::schema::{Facet, IndexRecordOption};
+use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::Term;
 
 use super::parse::{Clause, ParsedQuery};
+use crate::analyze::entities::{Entity, GLOSSARY};
 use crate::analyze::{thesaurus, Analyzer, Token};
 use crate::index::schema::Fields;
 use crate::model::Lang;
@@ -19,17 +28,49 @@ const PROXIMITY_BOOST: f32 = 1.5;
 /// Words within this distance count as "close".
 const PROXIMITY_SLOP: u32 = 4;
 /// Weight of a thesaurus expansion relative to the words the user typed.
-const EXPANSION_WEIGHT: f32 = 0.4;
+const CONCEPT_WEIGHT: f32 = 0.4;
+/// Weight of a match on the entity a name denotes (any of its aliases in the record).
+const ENTITY_WEIGHT: f32 = 0.8;
+/// Weight of a typo-tolerant match.
+const TYPO_WEIGHT: f32 = 0.5;
+/// Longest entity name looked for among consecutive query words.
+const MAX_NAME_WORDS: usize = 10;
 
-/// The analyzed terms of a clause, per language, compounds kept whole ("CA-4" not "ca", "4").
+/// One expansion that fired, for `--json` and for explaining results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Expansion {
+    /// What the user typed.
+    pub from: String,
+    /// `entity`, `concept` or `typo`.
+    pub kind: String,
+    /// What it was expanded to.
+    pub to: Vec<String>,
+}
+
+/// What the builder needs to know about the index: the terms of a field that start with a
+/// prefix, with the number of records holding each.
+pub type Vocabulary<'a> = &'a dyn Fn(Field, &str) -> Vec<(String, u64)>;
+
+/// At most this many known words stand in for one mistyped word.
+const TYPO_CANDIDATES: usize = 3;
+
+/// A built query and the expansions that fired.
+pub struct Built {
+    /// The query.
+    pub query: Box<dyn Query>,
+    /// Expansions, in query order.
+    pub expansions: Vec<Expansion>,
+}
+
+/// The analyzed terms of a text in one language, compounds kept whole ("CA-4" not "ca", "4").
 pub fn clause_terms(text: &str, lang: Lang) -> Vec<Token> {
     let tokens = Analyzer::for_lang(lang).analyze(text);
     let compounds: Vec<(usize, usize)> = tokens.iter().filter(|t| t.span > 1).map(|t| (t.from, t.to)).collect();
     tokens.into_iter().filter(|t| t.span > 1 || !compounds.iter().any(|&(f, e)| t.from >= f && t.to <= e)).collect()
 }
 
-/// A term or phrase query for analyzed `terms` in `field`; `None` when there are none.
-fn terms_query(field: tantivy::schema::Field, terms: &[(usize, &str)]) -> Option<Box<dyn Query>> {
+/// A term or phrase query for positioned terms in `field`; `None` when there are none.
+fn terms_query(field: Field, terms: &[(usize, &str)]) -> Option<Box<dyn Query>> {
     match terms {
         [] => None,
         [(_, t)] => Some(Box::new(TermQuery::new(Term::from_field_text(field, t), IndexRecordOption::WithFreqs))),
@@ -42,51 +83,160 @@ fn terms_query(field: tantivy::schema::Field, terms: &[(usize, &str)]) -> Option
     }
 }
 
-/// Matches one clause in any language field; `None` when it is only stop words.
-fn clause_query(fields: &Fields, clause: &Clause) -> Option<Box<dyn Query>> {
-    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let mut typed: Vec<(Lang, Vec<String>)> = Vec::new();
-    for lang in Lang::ALL {
-        let terms = clause_terms(clause.text(), lang);
-        let positioned: Vec<(usize, &str)> = terms.iter().map(|t| (t.position, t.text.as_str())).collect();
-        for (field, boost) in [(fields.body(lang), 1.0), (fields.head(lang), HEAD_BOOST)] {
-            if let Some(q) = terms_query(field, &positioned) {
-                alternatives.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
-            }
-        }
-        typed.push((lang, terms.into_iter().map(|t| t.text).collect()));
-    }
-    if alternatives.is_empty() {
-        return None;
-    }
-    alternatives.extend(expansions(fields, clause.text(), &typed));
-    Some(Box::new(BooleanQuery::new(alternatives)))
+fn boosted(q: Box<dyn Query>, weight: f32) -> (Occur, Box<dyn Query>) {
+    (Occur::Should, Box::new(BoostQuery::new(q, weight)))
 }
 
-/// Thesaurus expansions of `text`: every other term of the concepts it names, searched in its
-/// own language's body field, weighted below the typed words. Terms equal to what was typed
-/// are left out (they are already searched).
-fn expansions(fields: &Fields, text: &str, typed: &[(Lang, Vec<String>)]) -> Vec<(Occur, Box<dyn Query>)> {
-    let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for concept in thesaurus::lookup(text) {
-        for term in &concept.terms {
-            if typed.iter().any(|(l, t)| *l == term.lang && *t == term.terms) {
-                continue;
+/// A unit of the query: what the user typed as one thing.
+struct Unit<'q> {
+    text: String,
+    single_word: bool,
+    entity: Option<&'q Entity>,
+}
+
+/// Groups the positive clauses into units: runs of words that name an entity as a whole
+/// ("Proceso de Puebla") become one unit; everything else stays as typed.
+fn units(include: &[Clause], expand: bool) -> Vec<Unit<'static>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < include.len() {
+        let mut found = None;
+        if expand {
+            for j in (i + 1..=include.len().min(i + MAX_NAME_WORDS)).rev() {
+                if include[i..j].iter().any(|c| matches!(c, Clause::Phrase(_))) && j - i > 1 {
+                    continue;
+                }
+                let text = include[i..j].iter().map(Clause::text).collect::<Vec<_>>().join(" ");
+                if let Some(e) = GLOSSARY.named_by(&text) {
+                    found = Some((j, text, e));
+                    break;
+                }
             }
-            let positioned: Vec<(usize, &str)> = term.terms.iter().enumerate().map(|(i, t)| (i, t.as_str())).collect();
-            if let Some(q) = terms_query(fields.body(term.lang), &positioned) {
-                out.push((Occur::Should, Box::new(BoostQuery::new(q, EXPANSION_WEIGHT))));
+        }
+        match found {
+            Some((j, text, e)) => {
+                out.push(Unit { text, single_word: false, entity: Some(e) });
+                i = j;
+            }
+            None => {
+                let c = &include[i];
+                out.push(Unit { text: c.text().to_string(), single_word: matches!(c, Clause::Word(_)), entity: None });
+                i += 1;
             }
         }
     }
     out
 }
 
-fn include_text(q: &ParsedQuery) -> String {
-    q.include.iter().map(Clause::text).collect::<Vec<_>>().join(" ")
+struct Ctx<'a> {
+    fields: &'a Fields,
+    expand: bool,
+    vocabulary: Vocabulary<'a>,
+    expansions: Vec<Expansion>,
 }
 
-/// A boost for documents where all single words of the query stand close together.
+impl Ctx<'_> {
+    /// Matches one unit in any language field; `None` when it is only stop words.
+    fn unit_query(&mut self, unit: &Unit<'_>) -> Option<Box<dyn Query>> {
+        let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut typed: Vec<(Lang, Vec<String>)> = Vec::new();
+        for lang in Lang::ALL {
+            let terms = clause_terms(&unit.text, lang);
+            let positioned: Vec<(usize, &str)> = terms.iter().map(|t| (t.position, t.text.as_str())).collect();
+            for (field, boost) in [(self.fields.body(lang), 1.0), (self.fields.head(lang), HEAD_BOOST)] {
+                if let Some(q) = terms_query(field, &positioned) {
+                    alternatives.push(boosted(q, boost));
+                }
+            }
+            typed.push((lang, terms.into_iter().map(|t| t.text).collect()));
+        }
+        if self.expand && unit.single_word {
+            alternatives.extend(self.typos(&unit.text, &typed));
+        }
+        if self.expand {
+            if let Some(e) = unit.entity {
+                let term = Term::from_field_text(self.fields.entity, &e.id);
+                alternatives.push(boosted(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)), ENTITY_WEIGHT));
+                self.expansions.push(Expansion { from: unit.text.clone(), kind: "entity".into(), to: vec![e.id.clone()] });
+            }
+            alternatives.extend(self.concepts(&unit.text, &typed));
+        }
+        (!alternatives.is_empty()).then(|| Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>)
+    }
+
+    /// Thesaurus expansions of `text`: every other term of the concepts it names, searched in
+    /// its own language's body field, weighted below the typed words. Terms equal to what was
+    /// typed are left out (they are already searched).
+    fn concepts(&mut self, text: &str, typed: &[(Lang, Vec<String>)]) -> Vec<(Occur, Box<dyn Query>)> {
+        let mut out = Vec::new();
+        for concept in thesaurus::lookup(text) {
+            let mut to = Vec::new();
+            for term in &concept.terms {
+                if typed.iter().any(|(l, t)| *l == term.lang && *t == term.terms) {
+                    continue;
+                }
+                let positioned: Vec<(usize, &str)> = term.terms.iter().enumerate().map(|(i, t)| (i, t.as_str())).collect();
+                if let Some(q) = terms_query(self.fields.body(term.lang), &positioned) {
+                    out.push(boosted(q, CONCEPT_WEIGHT));
+                    to.push(term.text.clone());
+                }
+            }
+            if !to.is_empty() {
+                self.expansions.push(Expansion { from: text.to_string(), kind: "concept".into(), to });
+            }
+        }
+        out
+    }
+
+    /// A word of 5+ letters (9+: two edits) that the index knows in no language is matched
+    /// to the known words one (two) edits away from its analyzed term, most frequent first,
+    /// each scored by BM25 like a typed word but weighted below any exact match.
+    fn typos(&mut self, word: &str, typed: &[(Lang, Vec<String>)]) -> Vec<(Occur, Box<dyn Query>)> {
+        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+        let distance = match letters {
+            0..=4 => return Vec::new(),
+            5..=8 => 1,
+            _ => 2,
+        };
+        let mut per_lang = Vec::new();
+        for (lang, terms) in typed {
+            let [term] = terms.as_slice() else { return Vec::new() };
+            let Some(first) = term.chars().next() else { return Vec::new() };
+            let field = self.fields.body(*lang);
+            let known = (self.vocabulary)(field, &first.to_string());
+            if known.iter().any(|(t, _)| t == term) || (self.vocabulary)(self.fields.head(*lang), term).iter().any(|(t, _)| t == term) {
+                return Vec::new(); // a real word in some language: no typo
+            }
+            per_lang.push((field, term.clone(), known));
+        }
+        let mut out = Vec::new();
+        let mut to = Vec::new();
+        for (field, term, known) in per_lang {
+            let mut near: Vec<(usize, u64, String)> = known
+                .into_iter()
+                .map(|(t, df)| (strsim::osa_distance(&term, &t), df, t))
+                .filter(|(d, _, _)| *d <= distance)
+                .collect();
+            // the closest tier only, the more frequent words weighing more: "remitances" is
+            // far more likely "remittances" than "remote"
+            let Some(best) = near.iter().map(|n| n.0).min() else { continue };
+            near.retain(|n| n.0 == best);
+            near.sort_by(|a, b| b.1.cmp(&a.1));
+            let top_df = near.first().map_or(1, |n| n.1).max(1) as f32;
+            for (_, df, t) in near.into_iter().take(TYPO_CANDIDATES) {
+                let q = TermQuery::new(Term::from_field_text(field, &t), IndexRecordOption::WithFreqs);
+                out.push(boosted(Box::new(q), TYPO_WEIGHT * (df as f32 / top_df).sqrt()));
+                to.push(t);
+            }
+        }
+        if !to.is_empty() {
+            self.expansions.push(Expansion { from: word.to_string(), kind: "typo".into(), to });
+        }
+        out
+    }
+}
+
+/// A boost for records where all single words of the query stand close together.
 fn proximity(fields: &Fields, include: &[Clause]) -> Option<Box<dyn Query>> {
     if include.len() < 2 || include.iter().any(|c| matches!(c, Clause::Phrase(_))) {
         return None;
@@ -99,32 +249,40 @@ fn proximity(fields: &Fields, include: &[Clause]) -> Option<Box<dyn Query>> {
             continue;
         }
         let base = terms[0].position;
-        let offsets =
-            terms.iter().map(|t| (t.position - base, Term::from_field_text(fields.body(lang), &t.text))).collect();
-        let mut phrase = PhraseQuery::new_with_offset_and_slop(offsets, PROXIMITY_SLOP);
-        phrase.set_slop(PROXIMITY_SLOP);
-        alternatives.push((Occur::Should, Box::new(BoostQuery::new(Box::new(phrase), PROXIMITY_BOOST))));
+        let offsets = terms.iter().map(|t| (t.position - base, Term::from_field_text(fields.body(lang), &t.text))).collect();
+        let phrase = PhraseQuery::new_with_offset_and_slop(offsets, PROXIMITY_SLOP);
+        alternatives.push(boosted(Box::new(phrase), PROXIMITY_BOOST));
     }
     (!alternatives.is_empty()).then(|| Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>)
 }
 
 /// Whether the query has words that search text (not only filters or exclusions).
-pub fn has_text(fields: &Fields, q: &ParsedQuery) -> bool {
-    q.include.iter().any(|c| clause_query(fields, c).is_some())
+pub fn has_text(q: &ParsedQuery) -> bool {
+    q.include.iter().any(|c| Lang::ALL.iter().any(|&l| !clause_terms(c.text(), l).is_empty()))
 }
 
-/// Builds the query. `relaxed` asks for any word instead of all words.
-pub fn build(fields: &Fields, q: &ParsedQuery, filters: &[(String, Vec<String>)], relaxed: bool) -> Box<dyn Query> {
+/// Builds the query. `relaxed` asks for any unit instead of all; `expand` turns entity,
+/// thesaurus and typo expansion on.
+pub fn build(
+    fields: &Fields,
+    q: &ParsedQuery,
+    filters: &[(String, Vec<String>)],
+    relaxed: bool,
+    expand: bool,
+    vocabulary: Vocabulary<'_>,
+) -> Built {
+    let mut ctx = Ctx { fields, expand, vocabulary, expansions: Vec::new() };
     let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let clauses: Vec<Box<dyn Query>> = q.include.iter().filter_map(|c| clause_query(fields, c)).collect();
-    if clauses.is_empty() {
+    let units = units(&q.include, expand);
+    let matched: Vec<Box<dyn Query>> = units.iter().filter_map(|u| ctx.unit_query(u)).collect();
+    if matched.is_empty() {
         top.push((Occur::Must, Box::new(AllQuery)));
     } else {
         let occur = if relaxed { Occur::Should } else { Occur::Must };
-        let words: Box<dyn Query> = Box::new(BooleanQuery::new(clauses.into_iter().map(|c| (occur, c)).collect()));
-        // several words that together name a concept ("trata de personas") also match the
+        let words: Box<dyn Query> = Box::new(BooleanQuery::new(matched.into_iter().map(|c| (occur, c)).collect()));
+        // several units that together name a concept ("trata de personas") also match the
         // concept's other terms, as a whole
-        let whole = if q.include.len() > 1 { expansions(fields, &include_text(q), &[]) } else { Vec::new() };
+        let whole = if expand && units.len() > 1 { ctx.concepts(&include_text(q), &[]) } else { Vec::new() };
         if whole.is_empty() {
             top.push((Occur::Must, words));
         } else {
@@ -136,8 +294,10 @@ pub fn build(fields: &Fields, q: &ParsedQuery, filters: &[(String, Vec<String>)]
     if let Some(p) = proximity(fields, &q.include) {
         top.push((Occur::Should, p));
     }
+    let mut exclude = Ctx { fields, expand: false, vocabulary, expansions: Vec::new() };
     for c in &q.exclude {
-        if let Some(ex) = clause_query(fields, c) {
+        let unit = Unit { text: c.text().to_string(), single_word: false, entity: None };
+        if let Some(ex) = exclude.unit_query(&unit) {
             top.push((Occur::MustNot, ex));
         }
     }
@@ -151,7 +311,11 @@ pub fn build(fields: &Fields, q: &ParsedQuery, filters: &[(String, Vec<String>)]
             .collect();
         top.push((Occur::Must, Box::new(BoostQuery::new(Box::new(BooleanQuery::new(any)), 0.0))));
     }
-    Box::new(BooleanQuery::new(top))
+    Built { query: Box::new(BooleanQuery::new(top)), expansions: ctx.expansions }
+}
+
+fn include_text(q: &ParsedQuery) -> String {
+    q.include.iter().map(Clause::text).collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -164,5 +328,14 @@ mod tests {
         assert_eq!(t, ["ca-4"]);
         let t: Vec<String> = clause_terms("trata de personas", Lang::Es).into_iter().map(|t| t.text).collect();
         assert_eq!(t, ["trat", "person"]);
+    }
+
+    #[test]
+    fn consecutive_words_naming_an_entity_form_one_unit() {
+        let q = super::super::parse::parse("Proceso de Puebla remesas CAN can");
+        let u = units(&q.include, true);
+        let got: Vec<(&str, Option<&str>)> = u.iter().map(|u| (u.text.as_str(), u.entity.map(|e| e.id.as_str()))).collect();
+        assert_eq!(got, [("Proceso de Puebla", Some("RCM")), ("remesas", None), ("CAN", Some("CAN")), ("can", None)]);
+        assert!(units(&q.include, false).iter().all(|u| u.entity.is_none()));
     }
 }

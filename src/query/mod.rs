@@ -34,6 +34,8 @@ pub struct SearchRequest {
     pub offset: usize,
     /// Facet filters: dimension → accepted values (any alias). AND across, OR within.
     pub filters: Vec<(String, Vec<String>)>,
+    /// Expand entities, thesaurus concepts and typos (on by default in the CLI).
+    pub expand: bool,
 }
 
 /// One hit, as printed by `--json`.
@@ -65,6 +67,12 @@ pub struct Hit {
     pub snippet: String,
     /// The record's whole cleaned text.
     pub text: String,
+    /// For practices and footnotes: the id of the section they belong to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// For roadmaps: theme, subtopics, objectives, outcomes and indicators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roadmap: Option<crate::model::Roadmap>,
 }
 
 /// A search's result: the contract of `search --json` and of the future HTTP API.
@@ -80,6 +88,8 @@ pub struct SearchResponse {
     pub hits: Vec<Hit>,
     /// Counts per facet value over every match: dimension → value → count.
     pub facets: BTreeMap<String, BTreeMap<String, u64>>,
+    /// The expansions that fired (entity, concept, typo), so users see why a record matched.
+    pub expansions: Vec<build::Expansion>,
 }
 
 /// What one collection pass yields: total, facet counts, the ranked page.
@@ -113,7 +123,7 @@ impl Searchable {
         filters.extend(facets::resolve_filters(
             &parsed.filters.iter().map(|(d, v)| (d.clone(), vec![v.clone()])).collect::<Vec<_>>(),
         )?);
-        let has_text = build::has_text(&self.fields, &parsed);
+        let has_text = build::has_text(&parsed);
         if !has_text && filters.is_empty() && parsed.exclude.is_empty() {
             return Err(Error::Usage(if req.query.trim().is_empty() {
                 "nothing to search: give words to search for, or filters such as --kind session".into()
@@ -124,17 +134,24 @@ impl Searchable {
         let searcher = self.searcher();
         // one pass counts, facets and ranks; a query whose words never meet in one record is
         // run again asking for any of its words
-        let mut query = build::build(&self.fields, &parsed, &filters, false);
-        let mut pass = self.collect(&searcher, &*query, req, has_text)?;
+        let vocabulary = |field: tantivy::schema::Field, prefix: &str| terms_with_prefix(&searcher, field, prefix);
+        let mut built = build::build(&self.fields, &parsed, &filters, false, req.expand, &vocabulary);
+        let mut pass = self.collect(&searcher, &*built.query, req, has_text)?;
         if pass.0 == 0 && parsed.include.len() > 1 {
-            query = build::build(&self.fields, &parsed, &filters, true);
-            pass = self.collect(&searcher, &*query, req, has_text)?;
+            built = build::build(&self.fields, &parsed, &filters, true, req.expand, &vocabulary);
+            pass = self.collect(&searcher, &*built.query, req, has_text)?;
         }
+        let query = built.query;
         let (total, facet_counts, mut page) = pass;
         if !has_text {
             page = self.in_document_order(&searcher, &*query, req)?;
         }
-        let terms = highlight_terms(&parsed);
+        let mut terms = highlight_terms(&parsed);
+        for e in built.expansions.iter().filter(|e| e.kind == "typo") {
+            for set in terms.values_mut() {
+                set.extend(e.to.iter().cloned());
+            }
+        }
         let hits = page
             .into_iter()
             .map(|(score, addr)| {
@@ -148,6 +165,7 @@ impl Searchable {
             took_ms: (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0,
             hits,
             facets: facets::counts(&facet_counts),
+            expansions: built.expansions,
         })
     }
 
@@ -230,6 +248,23 @@ impl Searchable {
     }
 }
 
+/// Terms of `field` starting with `prefix`, with their document frequency over all segments.
+fn terms_with_prefix(searcher: &Searcher, field: tantivy::schema::Field, prefix: &str) -> Vec<(String, u64)> {
+    let mut upper = prefix.as_bytes().to_vec();
+    upper.push(0xFF);
+    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else { continue };
+        let Ok(mut stream) = inverted.terms().range().ge(prefix.as_bytes()).lt(&upper).into_stream() else { continue };
+        while stream.advance() {
+            if let Ok(term) = std::str::from_utf8(stream.key()) {
+                *counts.entry(term.to_string()).or_insert(0) += u64::from(stream.value().doc_freq);
+            }
+        }
+    }
+    counts.into_iter().collect()
+}
+
 /// Analyzed terms of the positive clauses, per language, for highlighting.
 fn highlight_terms(q: &parse::ParsedQuery) -> BTreeMap<Lang, HashSet<String>> {
     Lang::ALL
@@ -242,22 +277,31 @@ fn highlight_terms(q: &parse::ParsedQuery) -> BTreeMap<Lang, HashSet<String>> {
 }
 
 fn to_hit(rec: StoredRecord, score: f32, terms: &BTreeMap<Lang, HashSet<String>>) -> Hit {
-    let s = rec.section;
-    let snippet = snippet::snippet(&s.text, s.lang, &terms[&s.lang]);
-    Hit {
-        id: s.id,
-        doc: rec.doc,
-        title: rec.title,
-        heading: s.heading,
-        kind: s.kind.name().to_string(),
-        session: s.session,
-        mechanisms: s.mechanisms,
-        countries: s.countries,
-        lang: s.lang.code().to_string(),
-        year: rec.year,
-        score: (score * 1000.0).round() / 1000.0,
-        snippet,
-        text: s.text,
+    let snippet = snippet::snippet(&rec.section.text, rec.section.lang, &terms[&rec.section.lang]);
+    Hit { score: (score * 1000.0).round() / 1000.0, snippet, ..Hit::from(rec) }
+}
+
+impl From<StoredRecord> for Hit {
+    /// The hit fields of a stored record, unscored and without a snippet.
+    fn from(rec: StoredRecord) -> Hit {
+        let s = rec.section;
+        Hit {
+            id: s.id,
+            doc: rec.doc,
+            title: rec.title,
+            heading: s.heading,
+            kind: s.kind.name().to_string(),
+            session: s.session,
+            mechanisms: s.mechanisms,
+            countries: s.countries,
+            lang: s.lang.code().to_string(),
+            year: rec.year,
+            score: 0.0,
+            snippet: String::new(),
+            text: s.text,
+            parent: s.parent,
+            roadmap: s.roadmap,
+        }
     }
 }
 

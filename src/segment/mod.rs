@@ -13,6 +13,10 @@
 pub mod headings;
 pub mod meta;
 mod practice;
+mod roadmap;
+pub mod toc;
+
+use std::collections::HashSet;
 
 use crate::analyze::entities::{EntityKind, GLOSSARY};
 use crate::analyze::lang;
@@ -21,7 +25,7 @@ use crate::model::{DocMeta, Document, Lang, Section, SectionKind};
 use headings::{Heading, Opens};
 
 /// Bump when segmentation output changes, so existing indexes are rebuilt by the next run.
-pub const SEGMENTER_VERSION: u32 = 1;
+pub const SEGMENTER_VERSION: u32 = 3;
 
 /// Headless text is cut into passages of at least this many words.
 const PASSAGE_WORDS: usize = 150;
@@ -69,7 +73,9 @@ pub fn segment(doc: &CleanDoc) -> Document {
         place: meta::place(block),
         lang,
     };
-    let mut drafts = split(body, block_len, &doc.content.footnotes, lang);
+    let (body, origin, forced) = with_recovered_headings(&doc.content.contents, body, block_len, lang);
+    let proper = if forced.contains(&true) { proper_nouns(&body) } else { Default::default() };
+    let mut drafts = split(&body, &origin, &forced, &doc.content.footnotes, lang, &proper);
     drafts = drafts.into_iter().flat_map(split_passages).collect();
     let sections = finish(&meta, drafts);
     Document { meta, sections }
@@ -82,18 +88,63 @@ fn is_strong(h: &Heading) -> bool {
     h.numbered || h.opens == Opens::Contents
 }
 
-/// The one pass: paragraphs (numbered from `first` in the document) → drafts.
-fn split(body: &[String], first: usize, footnotes: &[Footnote], lang: Lang) -> Vec<Draft> {
+/// The body with the headings its contents list but it lost put back (see [`toc`]), the
+/// document paragraph index of each body paragraph (`None` for a recovered heading), and which
+/// body paragraphs are recovered headings.
+fn with_recovered_headings(
+    contents: &[String],
+    body: &[String],
+    first: usize,
+    lang: Lang,
+) -> (Vec<String>, Vec<Option<usize>>, Vec<bool>) {
+    let recovered = toc::recover(contents, body, lang);
+    let mut out = Vec::with_capacity(body.len() + recovered.len());
+    let mut origin = Vec::with_capacity(out.capacity());
+    let mut forced = Vec::with_capacity(out.capacity());
+    let mut next = recovered.iter().peekable();
+    for (i, par) in body.iter().enumerate() {
+        while let Some((_, title)) = next.next_if(|(at, _)| *at == i) {
+            out.push(title.clone());
+            origin.push(None);
+            forced.push(true);
+        }
+        out.push(par.clone());
+        origin.push(Some(first + i));
+        forced.push(false);
+    }
+    (out, origin, forced)
+}
+
+/// The one pass: body paragraphs (with their document indices in `origin`) → drafts.
+fn split(
+    body: &[String],
+    origin: &[Option<usize>],
+    forced: &[bool],
+    footnotes: &[Footnote],
+    lang: Lang,
+    proper: &HashSet<String>,
+) -> Vec<Draft> {
+    let first = origin.iter().flatten().next().copied().unwrap_or(0);
     let mut drafts: Vec<Draft> = Vec::new();
     let mut in_practices = false;
     let mut last_arabic = 0;
     for (i, par) in body.iter().enumerate() {
-        let index = first + i;
         // footnotes cited in the title block go with the first paragraph of the body
-        let notes =
-            footnotes.iter().filter(|f| f.paragraph == index || (i == 0 && f.paragraph < first)).cloned().collect();
+        let notes = match origin[i] {
+            Some(index) => footnotes
+                .iter()
+                .filter(|f| f.paragraph == index || (index == first && f.paragraph < first))
+                .cloned()
+                .collect(),
+            None => Vec::new(),
+        };
         let para = Para { text: par.clone(), notes };
-        let heading = headings::heading(par).filter(|h| h.arabic.is_none_or(|n| n == 1 || n == last_arabic + 1));
+        let heading = if forced[i] {
+            // a recovered contents entry: always a heading, shown in sentence case
+            headings::heading(par).map(|h| Heading { text: sentence_case(&h.text, proper), ..h })
+        } else {
+            headings::heading(par).filter(|h| h.arabic.is_none_or(|n| n == 1 || n == last_arabic + 1))
+        };
         if let Some(n) = heading.as_ref().and_then(|h| h.arabic) {
             last_arabic = n;
         }
@@ -121,6 +172,19 @@ fn split(body: &[String], first: usize, footnotes: &[Footnote], lang: Lang) -> V
                         d.paragraphs.push(Para { text: String::new(), notes: para.notes });
                     }
                     drafts.push(d);
+                }
+            }
+            None if is_speaker(par) && drafts.last().is_some_and(|d| d.kind == Some(SectionKind::OpeningRemarks)) => {
+                // each speaker's remarks are their own section, headed by name and role
+                let d = drafts.last_mut().expect("checked");
+                if d.paragraphs.is_empty() {
+                    d.heading = par.clone();
+                } else {
+                    drafts.push(Draft {
+                        kind: Some(SectionKind::OpeningRemarks),
+                        heading: par.clone(),
+                        ..Draft::default()
+                    });
                 }
             }
             None => {
@@ -181,6 +245,90 @@ fn split_passages(mut d: Draft) -> Vec<Draft> {
     out
 }
 
+/// "Shannon-Marie Soni, Senior Director, Immigration, Refugees and Citizenship Canada": a short
+/// line of a capitalized name followed by a role, no sentence punctuation.
+fn is_speaker(par: &str) -> bool {
+    if par.chars().count() > 200 || par.ends_with(['.', ':', ';', '?', '!']) || !par.contains(',') {
+        return false;
+    }
+    let name = par.split(',').next().unwrap_or("");
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let particles = ["de", "del", "la", "da", "dos", "y"];
+    (2..=5).contains(&words.len())
+        && words.iter().all(|w| particles.contains(w) || w.chars().next().is_some_and(char::is_uppercase))
+        && !name.chars().all(|c| !c.is_lowercase())
+}
+
+/// Proper nouns of the body, lowercased: words it capitalizes after a lowercase word ("in the
+/// Americas") and never writes in lowercase.
+fn proper_nouns(body: &[String]) -> HashSet<String> {
+    let mut lower = HashSet::new();
+    let mut capitalized = HashSet::new();
+    for p in body {
+        let mut prev_lower = false;
+        for w in p.split_whitespace() {
+            let bare = w.trim_matches(|c: char| !c.is_alphabetic());
+            let mut cs = bare.chars();
+            match cs.next() {
+                Some(c) if c.is_uppercase() && cs.all(char::is_lowercase) && prev_lower => {
+                    capitalized.insert(bare.to_lowercase());
+                }
+                Some(c) if c.is_lowercase() => {
+                    lower.insert(bare.to_string());
+                }
+                _ => {}
+            }
+            prev_lower = bare.chars().next().is_some_and(char::is_lowercase) && !w.ends_with(['.', ':', '?', '!']);
+        }
+    }
+    capitalized.retain(|w| !lower.contains(w));
+    capitalized
+}
+
+/// "SESSION 5: SMUGGLING AND TRAFFICKING OF MIGRANTS" → "Session 5: Smuggling and trafficking
+/// of migrants"; acronyms the glossary knows, roman numerals and words the document never
+/// capitalizes as proper nouns ("Americas") keep their capitals.
+fn sentence_case(s: &str, proper: &HashSet<String>) -> String {
+    if s.chars().any(char::is_lowercase) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut capitalize = true;
+    for (i, word) in s.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+        let acronym = |part: &str| {
+            part.chars().all(|c| "IVXL".contains(c))
+                || (part.len() <= 6
+                    && GLOSSARY.resolve(part).is_some_and(|e| e.aliases.iter().chain([&e.id]).any(|a| a == part)))
+        };
+        let lower = bare.to_lowercase();
+        if !bare.is_empty() && bare.split('-').all(acronym) {
+            out.push_str(word);
+        } else if proper.contains(&lower) {
+            // a proper noun: capitalized wherever the document writes it
+            let mut cs = word.chars();
+            if let Some(c) = cs.next() {
+                out.push(c);
+            }
+            out.push_str(&cs.as_str().to_lowercase());
+        } else {
+            let lower = word.to_lowercase();
+            let mut cs = lower.chars();
+            if capitalize {
+                if let Some(c) = cs.next() {
+                    out.extend(c.to_uppercase());
+                }
+            }
+            out.push_str(cs.as_str());
+        }
+        capitalize = word.ends_with(':');
+    }
+    out
+}
+
 fn looks_like_acronym_list(paragraphs: &[Para]) -> bool {
     let rows = paragraphs
         .iter()
@@ -201,6 +349,11 @@ fn finish(meta: &DocMeta, drafts: Vec<Draft>) -> Vec<Section> {
     for d in drafts {
         let kind = d.kind.unwrap_or(SectionKind::Passage);
         let text = join_paragraphs(d.paragraphs.iter().map(|p| p.text.as_str()).filter(|t| !t.is_empty()));
+        let lines: Vec<&str> = d.paragraphs.iter().map(|p| p.text.as_str()).filter(|t| !t.is_empty()).collect();
+        let roadmap = match (kind, d.number) {
+            (SectionKind::Roadmap, Some(n)) => Some(roadmap::parse(n, &lines)),
+            _ => None,
+        };
         let notes: Vec<Footnote> = d.paragraphs.into_iter().flat_map(|p| p.notes).collect();
         let heading = if d.headless {
             passages += 1;
@@ -215,11 +368,13 @@ fn finish(meta: &DocMeta, drafts: Vec<Draft>) -> Vec<Section> {
             _ => kind.name().to_string(),
         };
         let id = ids.unique(stem, &slug);
-        let section = record(meta, &id, kind, heading, d.session.clone(), text);
+        let mut section = record(meta, &id, kind, heading, d.session.clone(), text);
+        section.roadmap = roadmap;
         out.push(section);
         for (n, p) in d.practices.into_iter().enumerate() {
             let pid = ids.unique(stem, &format!("{slug}-practice-{}", n + 1));
             let mut rec = record(meta, &pid, SectionKind::Practice, p.title.clone(), d.session.clone(), p.line.clone());
+            rec.parent = Some(id.clone());
             rec.countries = p.countries;
             for m in p.mechanisms {
                 if !rec.mechanisms.contains(&m) {
@@ -234,7 +389,9 @@ fn finish(meta: &DocMeta, drafts: Vec<Draft>) -> Vec<Section> {
                 Lang::En => format!("Footnote {}", f.label),
                 Lang::Es => format!("Nota {}", f.label),
             };
-            out.push(record(meta, &fid, SectionKind::Footnote, heading, d.session.clone(), f.text));
+            let mut rec = record(meta, &fid, SectionKind::Footnote, heading, d.session.clone(), f.text);
+            rec.parent = Some(id.clone());
+            out.push(rec);
         }
     }
     out
@@ -250,20 +407,32 @@ fn record(
 ) -> Section {
     let both = format!("{heading}\n{text}");
     let mut mechanisms = meta.mechanisms.clone();
-    for m in GLOSSARY.mentions(&both, EntityKind::Mechanism) {
-        if !mechanisms.contains(&m) {
-            mechanisms.push(m);
+    let mut countries = Vec::new();
+    let mut entities: Vec<String> = Vec::new();
+    GLOSSARY.scan(&both, |e| {
+        let list = match e.kind {
+            EntityKind::Mechanism => Some(&mut mechanisms),
+            EntityKind::Country | EntityKind::Region => Some(&mut countries),
+            EntityKind::Organization => None,
+        };
+        for l in list.into_iter().chain([&mut entities]) {
+            if !l.contains(&e.id) {
+                l.push(e.id.clone());
+            }
         }
-    }
+    });
     Section {
         id: id.to_string(),
         kind,
         heading,
         session,
         mechanisms,
-        countries: GLOSSARY.mentions(&both, EntityKind::Country),
+        countries,
+        entities,
         lang: lang::detect(&text).unwrap_or(meta.lang),
         text,
+        parent: None,
+        roadmap: None,
     }
 }
 

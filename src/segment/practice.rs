@@ -33,7 +33,7 @@ pub fn parse(par: &str) -> Option<Practice> {
             }
         };
         for (id, kind) in found {
-            let list = if kind == EntityKind::Country { &mut countries } else { &mut mechanisms };
+            let list = if matches!(kind, EntityKind::Country | EntityKind::Region) { &mut countries } else { &mut mechanisms };
             if !list.contains(&id) {
                 list.push(id);
             }
@@ -56,7 +56,7 @@ mod tests {
         let p = parse("- Regional cooperation against trafficking | USA").unwrap();
         assert_eq!(p.countries, ["United States"]);
         let p = parse("- Regional Instrument for Vulnerabilities | RCM/ RNCOM").unwrap();
-        assert_eq!(p.mechanisms, ["RCM"]);
+        assert_eq!(p.mechanisms, ["RCM", "RNCOM"]);
         let p = parse("- Bilateral agreement for the search of minors | Colombia and Venezuela").unwrap();
         assert_eq!(p.countries, ["Colombia", "Venezuela"]);
     }

@@ -1,0 +1,299 @@
+//! Contents-guided sectioning: recover the headings a document's body lost.
+//!
+//! The V RCM–SACM plenary report lists "SESSION 1: MIGRATION GOVERNANCE" … in its table of
+//! contents, but its body only says "Colombia led the initial session on Migration Governance".
+//! Each contents entry that is not a heading of the body is aligned with the body paragraph
+//! that opens it: paragraphs are scored against entries by the words they share (after
+//! analysis, and by common prefix so "consular" meets "consulates"), by ordinal cues ("The
+//! second session", "In Session 4", "la tercera sesión") and by lead phrases ("Belize led the
+//! session on …"); entries that are headings of the body are fixed anchors; and the monotone
+//! alignment with the best total score is chosen by dynamic programming. Entries with no
+//! convincing paragraph (an "ANNEXES" entry) are left out.
+
+use std::collections::HashSet;
+
+use super::headings;
+use crate::analyze::{fold, Analyzer};
+use crate::model::Lang;
+
+/// Below this score an entry is not placed (one rare shared word scores about 1).
+const MIN_SCORE: f32 = 0.9;
+/// Words of a paragraph compared with an entry (its opening is what names its topic).
+const OPENING_WORDS: usize = 40;
+/// Folded prefix length at which two different stems still count as the same word.
+const SHARED_PREFIX: usize = 5;
+
+/// Words of contents entries that say nothing about which paragraph opens them.
+const GENERIC: &[&str] = &["session", "sesion", "item", "chapter", "capitulo", "section", "seccion", "part", "parte"];
+
+/// Phrases that open the account of a session: "X led the session on …".
+const LEAD_PHRASES: &[&str] = &[
+    "led the session",
+    "led a session",
+    "led the discussion",
+    "led the initial session",
+    "initial presentation",
+    "opened the session",
+    "lidero la sesion",
+    "condujo la sesion",
+    "presidio la sesion",
+    "abrio la sesion",
+];
+
+/// Paragraph index (into `body`) → contents title, for each recovered heading, in order.
+pub fn recover(contents: &[String], body: &[String], lang: Lang) -> Vec<(usize, String)> {
+    if contents.is_empty() {
+        return Vec::new();
+    }
+    let heading_keys: Vec<Option<String>> = body.iter().map(|p| headings::heading(p).map(|h| key(&h.text))).collect();
+    // anchors: entries that are headings of the body, at the first such heading after the last
+    let mut anchor_at: Vec<Option<usize>> = Vec::with_capacity(contents.len());
+    let mut from = 0;
+    for entry in contents {
+        let k = key(&headings::heading(entry).map_or_else(|| entry.clone(), |h| h.text));
+        let found = (from..body.len()).find(|&i| heading_keys[i].as_deref() == Some(k.as_str()));
+        if let Some(i) = found {
+            from = i + 1;
+        }
+        anchor_at.push(found);
+    }
+    let analyzer = Analyzer::for_lang(lang);
+    let entries: Vec<Entry> = contents
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| anchor_at[*i].is_none())
+        .map(|(i, title)| Entry::new(i, title, analyzer))
+        .collect();
+    // allowed range of each entry: between the anchors around it
+    let range = |e: &Entry| {
+        let lo = anchor_at[..e.index].iter().rev().find_map(|a| *a).map_or(0, |a| a + 1);
+        let hi = anchor_at[e.index + 1..].iter().find_map(|a| *a).unwrap_or(body.len());
+        lo..hi
+    };
+    let paragraphs: Vec<Para> = body
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let prev = i.checked_sub(1).map(|k| body[k].as_str());
+            Para::new(p, prev, analyzer, heading_keys[i].is_some(), prev.is_some() && heading_keys[i - 1].is_some())
+        })
+        .collect();
+    let weights = Weights::new(&paragraphs);
+    let score = |e: &Entry, p: &Para| score(e, p, &weights);
+    let n = entries.len();
+    let m = body.len();
+    // best[i][j]: best total placing entries[i..] in paragraphs[j..]
+    let mut best = vec![vec![0f32; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        let allowed = range(&entries[i]);
+        for j in (0..m).rev() {
+            let mut v = best[i + 1][j].max(best[i][j + 1]);
+            if allowed.contains(&j) {
+                let s = score(&entries[i], &paragraphs[j]);
+                if s >= MIN_SCORE {
+                    v = v.max(s + best[i + 1][j + 1]);
+                }
+            }
+            best[i][j] = v;
+        }
+    }
+    let mut out = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < n && j < m {
+        let s = if range(&entries[i]).contains(&j) { score(&entries[i], &paragraphs[j]) } else { 0.0 };
+        if s >= MIN_SCORE && (best[i][j] - (s + best[i + 1][j + 1])).abs() < 1e-4 {
+            out.push((start_of(body, j), contents[entries[i].index].clone()));
+            i += 1;
+            j += 1;
+        } else if (best[i][j] - best[i][j + 1]).abs() < 1e-4 {
+            j += 1;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// A section often opens with a short label line before its first sentence (a speaker's name
+/// and role): the heading goes before that line.
+fn start_of(body: &[String], j: usize) -> usize {
+    if j > 0 && is_label(&body[j - 1]) {
+        j - 1
+    } else {
+        j
+    }
+}
+
+/// A short line without sentence punctuation that is neither a heading nor a list item: a
+/// speaker's name and role, a caption-like label.
+fn is_label(p: &str) -> bool {
+    p.chars().count() < 200
+        && !p.ends_with(['.', ':', ';', '?', '!'])
+        && headings::heading(p).is_none()
+        && !is_list_line(p)
+}
+
+/// "- item", "• item", "1. item", "a. item".
+fn is_list_line(p: &str) -> bool {
+    if p.starts_with("- ") || p.starts_with("• ") {
+        return true;
+    }
+    p.split_once(". ").is_some_and(|(n, _)| {
+        !n.is_empty()
+            && n.len() <= 2
+            && (n.chars().all(|c| c.is_ascii_digit()) || n.chars().all(|c| c.is_ascii_lowercase()))
+    })
+}
+
+fn key(text: &str) -> String {
+    fold(text).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+struct Entry {
+    index: usize,
+    terms: Vec<String>,
+    number: Option<String>,
+}
+
+impl Entry {
+    fn new(index: usize, title: &str, analyzer: Analyzer) -> Entry {
+        let number = headings::keyword_number(title);
+        let terms = analyzer
+            .analyze(title)
+            .into_iter()
+            .map(|t| t.text)
+            .filter(|t| !GENERIC.contains(&t.as_str()) && !t.chars().all(|c| c.is_ascii_digit()))
+            .collect();
+        Entry { index, terms, number }
+    }
+}
+
+struct Para {
+    terms: HashSet<String>,
+    number: Option<String>,
+    lead: bool,
+    after_list: bool,
+    after_label: bool,
+    /// A heading, a list item, or the first paragraph under a heading: never a section start.
+    excluded: bool,
+}
+
+impl Para {
+    fn new(text: &str, prev: Option<&str>, analyzer: Analyzer, heading: bool, after_heading: bool) -> Para {
+        let opening: String = text.split_whitespace().take(OPENING_WORDS).collect::<Vec<_>>().join(" ");
+        let first_sentence = opening.split(". ").next().unwrap_or("");
+        let folded = fold(first_sentence);
+        Para {
+            terms: analyzer.analyze(&opening).into_iter().map(|t| t.text).collect(),
+            number: headings::keyword_number(first_sentence),
+            lead: LEAD_PHRASES.iter().any(|l| folded.contains(l)),
+            after_list: prev.is_some_and(is_list_line),
+            after_label: prev.is_some_and(is_label),
+            // a section opens with a sentence, not a three-word line inside another section
+            excluded: heading || after_heading || is_list_line(text) || text.split_whitespace().count() < 6,
+        }
+    }
+}
+
+/// How telling a shared word is: words that open many paragraphs ("RCM", "meeting" in an
+/// RCM meeting report) say little about which one opens a section.
+struct Weights {
+    df: std::collections::HashMap<String, usize>,
+    n: f32,
+}
+
+impl Weights {
+    fn new(paragraphs: &[Para]) -> Weights {
+        let mut df = std::collections::HashMap::new();
+        for p in paragraphs {
+            for t in &p.terms {
+                *df.entry(t.clone()).or_insert(0) += 1;
+            }
+        }
+        Weights { df, n: paragraphs.len().max(1) as f32 }
+    }
+
+    /// 1.0 for a word that opens one paragraph, falling towards 0 for one that opens all.
+    fn of(&self, term: &str) -> f32 {
+        let df = self.df.get(term).copied().unwrap_or(1).max(1) as f32;
+        ((1.0 + self.n / df).ln() / (1.0 + self.n).ln()).clamp(0.0, 1.0)
+    }
+}
+
+fn score(e: &Entry, p: &Para, w: &Weights) -> f32 {
+    if p.excluded {
+        return 0.0;
+    }
+    let shared: f32 = e.terms.iter().filter_map(|t| p.terms.iter().find(|x| same_word(t, x)).map(|x| w.of(x))).sum();
+    let mut s = shared;
+    if let (Some(a), Some(b)) = (&e.number, &p.number) {
+        s += if a == b { 3.0 } else { -3.0 };
+    }
+    if e.number.is_some() && p.lead {
+        s += 1.0;
+    }
+    if p.after_list && s > 0.0 {
+        s += 0.5;
+    }
+    if p.after_label && s > 0.0 {
+        s += 1.0;
+    }
+    s
+}
+
+/// Equal terms, or terms sharing a long folded prefix ("consul" of consular / consulates).
+fn same_word(a: &str, b: &str) -> bool {
+    a == b
+        || (a.len() >= SHARED_PREFIX
+            && b.len() >= SHARED_PREFIX
+            && a.as_bytes()[..SHARED_PREFIX] == b.as_bytes()[..SHARED_PREFIX])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(lines: &[&str]) -> Vec<String> {
+        lines.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn english_contents_worded_unlike_the_body() {
+        let contents =
+            body(&["INTRODUCTION", "SESSION 1: BORDER MANAGEMENT", "SESSION 2: REMITTANCE COSTS", "CLOSING"]);
+        let b = body(&[
+            "INTRODUCTION",
+            "The meeting gathered delegations from the region.",
+            "Mexico led the session on managing borders and the cooperation of border agencies.",
+            "Delegations agreed to share data.",
+            "The second session, led by El Salvador, examined what sending money home costs migrants.",
+            "Participants called for cheaper transfers.",
+        ]);
+        let got = recover(&contents, &b, Lang::En);
+        assert_eq!(
+            got,
+            [(2, "SESSION 1: BORDER MANAGEMENT".to_string()), (4, "SESSION 2: REMITTANCE COSTS".to_string())]
+        );
+    }
+
+    #[test]
+    fn spanish_contents_with_ordinals_and_speaker_lines() {
+        let contents =
+            body(&["PALABRAS DE APERTURA", "SESIÓN 1: TRATA DE PERSONAS", "SESIÓN 2: RETORNO", "CONCLUSIONES"]);
+        let b = body(&[
+            "Ana Pérez, Directora de Migración, Chile",
+            "Ana Pérez abrió la reunión con unas palabras de bienvenida.",
+            "En la primera sesión, Perú presentó su protocolo contra la trata.",
+            "Se destacó la protección de las víctimas.",
+            "La segunda sesión trató el retorno voluntario y la reintegración.",
+            "Los participantes concluyeron que la cooperación debe continuar.",
+        ]);
+        let got: Vec<usize> = recover(&contents, &b, Lang::Es).into_iter().map(|(i, _)| i).collect();
+        assert_eq!(got, [0, 2, 4, 5]);
+    }
+
+    #[test]
+    fn no_contents_no_headings() {
+        assert!(recover(&[], &body(&["text"]), Lang::En).is_empty());
+    }
+}
