@@ -121,6 +121,10 @@ pub struct Section {
     /// countries), by canonical id: the `entity` field a query alias expands to.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entities: Vec<String>,
+    /// Entities the section defines: it spells out the name with the acronym, "South American
+    /// Conference on Migration (SACM)". A query for the acronym ranks these first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub defines: Vec<String>,
     /// Language detected for this section.
     pub lang: Lang,
     /// The section's whole cleaned text, paragraphs separated by a blank line.

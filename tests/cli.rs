@@ -105,7 +105,8 @@ fn analyze_prints_tokens_per_analyzer() {
 fn show_prints_a_roadmap_as_a_card() {
     let index = crate::util::shared_index().to_str().expect("utf-8").to_string();
     let corpus = crate::util::corpus_dir().to_str().expect("utf-8").to_string();
-    let out = run_in(Path::new("."), &["show", "003_896af30beb401831#roadmap-3", "--index", &index, "--corpus", &corpus]);
+    let out =
+        run_in(Path::new("."), &["show", "003_896af30beb401831#roadmap-3", "--index", &index, "--corpus", &corpus]);
     let text = String::from_utf8_lossy(&out.stdout);
     for line in [
         "Theme: Social and labor integration of migrants",
@@ -115,7 +116,10 @@ fn show_prints_a_roadmap_as_a_card() {
     ] {
         assert!(text.lines().any(|l| l.starts_with(line)), "missing {line:?} in\n{text}");
     }
-    let json = run_in(Path::new("."), &["show", "003_896af30beb401831#roadmap-3", "--json", "--index", &index, "--corpus", &corpus]);
+    let json = run_in(
+        Path::new("."),
+        &["show", "003_896af30beb401831#roadmap-3", "--json", "--index", &index, "--corpus", &corpus],
+    );
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
     assert_eq!(v[0]["roadmap"]["outcomes"][1]["indicators"].as_array().map(Vec::len), Some(3));
 }

@@ -149,13 +149,21 @@ fn plenary_sessions_are_recovered_where_they_start() {
     for (s, (label, heading, start)) in sessions.iter().zip(want) {
         assert_eq!(s.session.as_deref(), Some(label));
         assert_eq!(s.heading, heading);
-        assert!(s.text.starts_with(start), "session {label} starts with {:?}\nhelp: contents alignment (segment/toc.rs) moved", segment::first_words(&s.text, 8));
+        assert!(
+            s.text.starts_with(start),
+            "session {label} starts with {:?}\nhelp: contents alignment (segment/toc.rs) moved",
+            segment::first_words(&s.text, 8)
+        );
     }
     // photo captions between sessions are not session text
     assert!(sessions.iter().all(|s| !s.text.contains("Photo:") && !s.text.contains("Left to right")));
     // opening remarks: one record per speaker, named with role
-    let speakers: Vec<&str> =
-        doc.sections.iter().filter(|s| s.kind.name() == "opening-remarks").map(|s| s.heading.split(',').next().unwrap_or("")).collect();
+    let speakers: Vec<&str> = doc
+        .sections
+        .iter()
+        .filter(|s| s.kind.name() == "opening-remarks")
+        .map(|s| s.heading.split(',').next().unwrap_or(""))
+        .collect();
     assert_eq!(speakers, ["Shannon-Marie Soni", "María Moita", "Debra Baptist-Estrada", "Marcela Ceballos Medina"]);
     let conclusions = doc.sections.iter().find(|s| s.kind.name() == "conclusions").expect("conclusions recovered");
     assert!(conclusions.text.starts_with("The joint two-day meeting between the RCM and the SACM concluded"));
@@ -181,7 +189,10 @@ fn plenary_practices_are_records_with_countries_and_their_session() {
     let ca4 = practices.iter().find(|p| p.heading.contains("CA-4")).expect("CA-4 practice");
     assert_eq!(ca4.countries, ["Guatemala", "El Salvador", "Honduras", "Nicaragua"]);
     assert_eq!(ca4.session.as_deref(), Some("3"));
-    let usa = practices.iter().find(|p| p.heading.starts_with("Regional cooperation and coordination against")).expect("USA practice");
+    let usa = practices
+        .iter()
+        .find(|p| p.heading.starts_with("Regional cooperation and coordination against"))
+        .expect("USA practice");
     assert_eq!(usa.countries, ["United States"]);
     assert_eq!(usa.session.as_deref(), Some("5"));
 }

@@ -2,5 +2,6 @@
 
 mod cli;
 mod corpus;
+mod relevance;
 mod search;
 mod util;

@@ -146,6 +146,29 @@ impl Glossary {
         whole.and_then(|id| self.entities.iter().find(|e| e.id == id))
     }
 
+    /// Entities `text` defines: a name followed by its acronym in parentheses, "Regional
+    /// Conference on Migration (RCM)", "Conferencia Suramericana sobre Migraciones (CSM)".
+    pub fn definitions(&self, text: &str) -> Vec<String> {
+        let mut mentions: Vec<(String, std::ops::Range<usize>)> = Vec::new();
+        self.scan_spans(text, |e, span| mentions.push((e.id.clone(), span)));
+        let ws: Vec<(usize, usize)> = words(text).into_iter().filter(|w| w.span == 1).map(|w| (w.from, w.to)).collect();
+        let mut out: Vec<String> = Vec::new();
+        for pair in mentions.windows(2) {
+            let ((name_id, name), (acr_id, acr)) = (&pair[0], &pair[1]);
+            let between = &text[ws[name.end - 1].1..ws[acr.start].0];
+            let after = text[ws[acr.end - 1].1..].trim_start();
+            if name_id == acr_id
+                && name.len() > acr.len()
+                && between.trim() == "("
+                && after.starts_with(')')
+                && !out.contains(name_id)
+            {
+                out.push(name_id.clone());
+            }
+        }
+        out
+    }
+
     /// Like [`Glossary::scan`], with the word range of each mention.
     pub fn scan_spans(&self, text: &str, mut found: impl FnMut(&Entity, std::ops::Range<usize>)) {
         let ws: Vec<&str> = words(text).into_iter().filter(|w| w.span == 1).map(|w| w.text).collect();
@@ -221,10 +244,20 @@ mod tests {
     #[test]
     fn a_query_names_an_entity_only_as_a_whole_and_with_acronym_case() {
         assert_eq!(GLOSSARY.named_by("Puebla Process").map(|e| e.id.as_str()), Some("RCM"));
-        assert_eq!(GLOSSARY.named_by("conferencia suramericana sobre migraciones").map(|e| e.id.as_str()), Some("SACM"));
+        assert_eq!(
+            GLOSSARY.named_by("conferencia suramericana sobre migraciones").map(|e| e.id.as_str()),
+            Some("SACM")
+        );
         assert_eq!(GLOSSARY.named_by("CAN").map(|e| e.id.as_str()), Some("CAN"));
         assert!(GLOSSARY.named_by("can").is_none());
         assert!(GLOSSARY.named_by("SACM partnerships").is_none());
+    }
+
+    #[test]
+    fn definitions_are_a_name_then_its_acronym() {
+        let text = "the South American Conference on Migration (SACM) and the CRM; la Conferencia Regional sobre Migración (CRM).";
+        assert_eq!(GLOSSARY.definitions(text), ["SACM", "RCM"]);
+        assert!(GLOSSARY.definitions("the SACM (South American Conference on Migration)").is_empty());
     }
 
     #[test]

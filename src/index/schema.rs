@@ -17,7 +17,19 @@ use tantivy::schema::{
 use crate::model::Lang;
 
 /// Bump when the schema or the stored record changes: old indexes then ask for `--full`.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 4;
+
+/// Ranking prior of a record kind, in percent of its BM25 score. Footnotes and practice lines
+/// are a sentence long, so BM25's length normalization lifts them above the sections that
+/// discuss a topic at length; the prior hands some of that back.
+pub fn prior(kind: crate::model::SectionKind) -> u64 {
+    use crate::model::SectionKind::*;
+    match kind {
+        Footnote => 55,
+        Practice => 85,
+        _ => 100,
+    }
+}
 
 /// The facet dimension of every entity a record names (for `lookup`; not in search responses).
 pub const ENTITY_FACET: &str = "entity";
@@ -34,6 +46,8 @@ pub struct Fields {
     pub doc: Field,
     /// Position of the record in its document (fast).
     pub seq: Field,
+    /// Ranking prior of the record's kind, in percent (fast).
+    pub prior: Field,
     /// English-analyzed text.
     pub body_en: Field,
     /// Spanish-analyzed text.
@@ -44,6 +58,8 @@ pub struct Fields {
     pub head_es: Field,
     /// Canonical ids of the entities a record names (raw terms).
     pub entity: Field,
+    /// Canonical ids of the entities a record defines (name followed by acronym).
+    pub defines: Field,
     /// All facets.
     pub facets: Field,
     /// The stored record JSON.
@@ -74,11 +90,13 @@ impl Fields {
             id: f("id")?,
             doc: f("doc")?,
             seq: f("seq")?,
+            prior: f("prior")?,
             body_en: f("body_en")?,
             body_es: f("body_es")?,
             head_en: f("head_en")?,
             head_es: f("head_es")?,
             entity: f("entity")?,
+            defines: f("defines")?,
             facets: f("facets")?,
             record: f("record")?,
         })
@@ -91,6 +109,7 @@ pub fn build() -> Schema {
     b.add_text_field("id", STRING);
     b.add_text_field("doc", STRING | FAST);
     b.add_u64_field("seq", INDEXED | FAST);
+    b.add_u64_field("prior", FAST);
     for lang in Lang::ALL {
         let text = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
@@ -101,6 +120,7 @@ pub fn build() -> Schema {
         b.add_text_field(&format!("head_{}", lang.code()), text);
     }
     b.add_text_field("entity", STRING);
+    b.add_text_field("defines", STRING);
     b.add_facet_field("facets", FacetOptions::default());
     b.add_text_field("record", STORED);
     b.build()

@@ -196,12 +196,16 @@ fn to_tantivy(fields: &Fields, doc: &Document, s: &Section, seq: u64) -> Result<
         fields.id => s.id.as_str(),
         fields.doc => doc.meta.file.as_str(),
         fields.seq => seq,
+        fields.prior => super::schema::prior(s.kind),
         fields.body(s.lang) => s.text.as_str(),
         fields.head(s.lang) => format!("{}\n{}", s.heading, doc.meta.title),
         fields.record => json,
     );
     for e in &s.entities {
         d.add_text(fields.entity, e);
+    }
+    for e in &s.defines {
+        d.add_text(fields.defines, e);
     }
     let mut facet = |dim: &str, value: &str| d.add_facet(fields.facets, Facet::from_path([dim, value]));
     for m in &s.mechanisms {

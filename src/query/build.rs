@@ -31,6 +31,8 @@ const PROXIMITY_SLOP: u32 = 4;
 const CONCEPT_WEIGHT: f32 = 0.4;
 /// Weight of a match on the entity a name denotes (any of its aliases in the record).
 const ENTITY_WEIGHT: f32 = 0.8;
+/// Weight of a record that defines the entity a query names ("… on Migration (SACM)").
+const DEFINES_WEIGHT: f32 = 2.0;
 /// Weight of a typo-tolerant match.
 const TYPO_WEIGHT: f32 = 0.5;
 /// Longest entity name looked for among consecutive query words.
@@ -92,10 +94,14 @@ struct Unit<'q> {
     text: String,
     single_word: bool,
     entity: Option<&'q Entity>,
+    /// For a concept named by several typed words: those words, each of which must match
+    /// (in any order) unless the concept's other terms match instead.
+    words: Vec<String>,
 }
 
-/// Groups the positive clauses into units: runs of words that name an entity as a whole
-/// ("Proceso de Puebla") become one unit; everything else stays as typed.
+/// Groups the positive clauses into units: runs of words that name an entity ("Proceso de
+/// Puebla") or a thesaurus concept ("valor agregado") as a whole become one unit, searched as a
+/// phrase and expanded as one; everything else stays as typed.
 fn units(include: &[Clause], expand: bool) -> Vec<Unit<'static>> {
     let mut out = Vec::new();
     let mut i = 0;
@@ -108,24 +114,43 @@ fn units(include: &[Clause], expand: bool) -> Vec<Unit<'static>> {
                 }
                 let text = include[i..j].iter().map(Clause::text).collect::<Vec<_>>().join(" ");
                 if let Some(e) = GLOSSARY.named_by(&text) {
-                    found = Some((j, text, e));
+                    found = Some((j, text, Some(e)));
+                    break;
+                }
+                let edge_is_function_word = [&include[i], &include[j - 1]].iter().any(|c| is_function_word(c));
+                if j - i > 1 && !edge_is_function_word && !thesaurus::lookup(&text).is_empty() {
+                    found = Some((j, text, None));
                     break;
                 }
             }
         }
         match found {
-            Some((j, text, e)) => {
-                out.push(Unit { text, single_word: false, entity: Some(e) });
+            Some((j, text, entity)) => {
+                let words = if entity.is_none() {
+                    include[i..j].iter().map(|c| c.text().to_string()).collect()
+                } else {
+                    Vec::new()
+                };
+                out.push(Unit { text, single_word: false, entity, words });
                 i = j;
             }
             None => {
                 let c = &include[i];
-                out.push(Unit { text: c.text().to_string(), single_word: matches!(c, Clause::Word(_)), entity: None });
+                let single_word = matches!(c, Clause::Word(_));
+                if !is_function_word(c) {
+                    out.push(Unit { text: c.text().to_string(), single_word, entity: None, words: Vec::new() });
+                }
                 i += 1;
             }
         }
     }
     out
+}
+
+/// A word that is a stop word in either language ("of", "de"): a function word of the query,
+/// not something every record must contain.
+fn is_function_word(c: &Clause) -> bool {
+    matches!(c, Clause::Word(_)) && Lang::ALL.iter().any(|&l| clause_terms(c.text(), l).is_empty())
 }
 
 struct Ctx<'a> {
@@ -140,15 +165,28 @@ impl Ctx<'_> {
     fn unit_query(&mut self, unit: &Unit<'_>) -> Option<Box<dyn Query>> {
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut typed: Vec<(Lang, Vec<String>)> = Vec::new();
-        for lang in Lang::ALL {
-            let terms = clause_terms(&unit.text, lang);
-            let positioned: Vec<(usize, &str)> = terms.iter().map(|t| (t.position, t.text.as_str())).collect();
-            for (field, boost) in [(self.fields.body(lang), 1.0), (self.fields.head(lang), HEAD_BOOST)] {
-                if let Some(q) = terms_query(field, &positioned) {
-                    alternatives.push(boosted(q, boost));
+        if !unit.words.is_empty() {
+            // a concept typed in several words: all of them, anywhere, in one language
+            for lang in Lang::ALL {
+                let all: Vec<(Occur, Box<dyn Query>)> = clause_terms(&unit.text, lang)
+                    .iter()
+                    .map(|t| {
+                        let either = [(self.fields.body(lang), 1.0), (self.fields.head(lang), HEAD_BOOST)]
+                            .into_iter()
+                            .filter_map(|(f, b)| terms_query(f, &[(0, t.text.as_str())]).map(|q| boosted(q, b)))
+                            .collect();
+                        (Occur::Must, Box::new(BooleanQuery::new(either)) as Box<dyn Query>)
+                    })
+                    .collect();
+                if !all.is_empty() {
+                    alternatives.push((Occur::Should, Box::new(BooleanQuery::new(all))));
                 }
             }
-            typed.push((lang, terms.into_iter().map(|t| t.text).collect()));
+        } else if let Some(q) = self.typed_query(&unit.text) {
+            alternatives.push((Occur::Should, q));
+        }
+        for lang in Lang::ALL {
+            typed.push((lang, clause_terms(&unit.text, lang).into_iter().map(|t| t.text).collect()));
         }
         if self.expand && unit.single_word {
             alternatives.extend(self.typos(&unit.text, &typed));
@@ -157,9 +195,31 @@ impl Ctx<'_> {
             if let Some(e) = unit.entity {
                 let term = Term::from_field_text(self.fields.entity, &e.id);
                 alternatives.push(boosted(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)), ENTITY_WEIGHT));
-                self.expansions.push(Expansion { from: unit.text.clone(), kind: "entity".into(), to: vec![e.id.clone()] });
+                let defines = Term::from_field_text(self.fields.defines, &e.id);
+                alternatives.push(boosted(Box::new(TermQuery::new(defines, IndexRecordOption::Basic)), DEFINES_WEIGHT));
+                self.expansions.push(Expansion {
+                    from: unit.text.clone(),
+                    kind: "entity".into(),
+                    to: vec![e.id.clone()],
+                });
             }
             alternatives.extend(self.concepts(&unit.text, &typed));
+        }
+        (!alternatives.is_empty()).then(|| Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>)
+    }
+
+    /// What was typed, in every language's body and heading fields (a phrase when it analyzes
+    /// to several terms); `None` when it is only stop words.
+    fn typed_query(&self, text: &str) -> Option<Box<dyn Query>> {
+        let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for lang in Lang::ALL {
+            let terms = clause_terms(text, lang);
+            let positioned: Vec<(usize, &str)> = terms.iter().map(|t| (t.position, t.text.as_str())).collect();
+            for (field, boost) in [(self.fields.body(lang), 1.0), (self.fields.head(lang), HEAD_BOOST)] {
+                if let Some(q) = terms_query(field, &positioned) {
+                    alternatives.push(boosted(q, boost));
+                }
+            }
         }
         (!alternatives.is_empty()).then(|| Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>)
     }
@@ -175,11 +235,16 @@ impl Ctx<'_> {
                 if typed.iter().any(|(l, t)| *l == term.lang && *t == term.terms) {
                     continue;
                 }
-                let positioned: Vec<(usize, &str)> = term.terms.iter().enumerate().map(|(i, t)| (i, t.as_str())).collect();
-                if let Some(q) = terms_query(self.fields.body(term.lang), &positioned) {
-                    out.push(boosted(q, CONCEPT_WEIGHT));
-                    to.push(term.text.clone());
+                // positions from analysis, so a dropped stop word keeps its gap ("cost of sending")
+                let tokens = clause_terms(&term.text, term.lang);
+                let positioned: Vec<(usize, &str)> = tokens.iter().map(|t| (t.position, t.text.as_str())).collect();
+                let fields = [(self.fields.body(term.lang), 1.0), (self.fields.head(term.lang), HEAD_BOOST)];
+                for (field, boost) in fields {
+                    if let Some(q) = terms_query(field, &positioned) {
+                        out.push(boosted(q, CONCEPT_WEIGHT * boost));
+                    }
                 }
+                to.push(term.text.clone());
             }
             if !to.is_empty() {
                 self.expansions.push(Expansion { from: text.to_string(), kind: "concept".into(), to });
@@ -204,7 +269,9 @@ impl Ctx<'_> {
             let Some(first) = term.chars().next() else { return Vec::new() };
             let field = self.fields.body(*lang);
             let known = (self.vocabulary)(field, &first.to_string());
-            if known.iter().any(|(t, _)| t == term) || (self.vocabulary)(self.fields.head(*lang), term).iter().any(|(t, _)| t == term) {
+            if known.iter().any(|(t, _)| t == term)
+                || (self.vocabulary)(self.fields.head(*lang), term).iter().any(|(t, _)| t == term)
+            {
                 return Vec::new(); // a real word in some language: no typo
             }
             per_lang.push((field, term.clone(), known));
@@ -221,7 +288,7 @@ impl Ctx<'_> {
             // far more likely "remittances" than "remote"
             let Some(best) = near.iter().map(|n| n.0).min() else { continue };
             near.retain(|n| n.0 == best);
-            near.sort_by(|a, b| b.1.cmp(&a.1));
+            near.sort_by_key(|n| std::cmp::Reverse(n.1));
             let top_df = near.first().map_or(1, |n| n.1).max(1) as f32;
             for (_, df, t) in near.into_iter().take(TYPO_CANDIDATES) {
                 let q = TermQuery::new(Term::from_field_text(field, &t), IndexRecordOption::WithFreqs);
@@ -249,7 +316,8 @@ fn proximity(fields: &Fields, include: &[Clause]) -> Option<Box<dyn Query>> {
             continue;
         }
         let base = terms[0].position;
-        let offsets = terms.iter().map(|t| (t.position - base, Term::from_field_text(fields.body(lang), &t.text))).collect();
+        let offsets =
+            terms.iter().map(|t| (t.position - base, Term::from_field_text(fields.body(lang), &t.text))).collect();
         let phrase = PhraseQuery::new_with_offset_and_slop(offsets, PROXIMITY_SLOP);
         alternatives.push(boosted(Box::new(phrase), PROXIMITY_BOOST));
     }
@@ -296,7 +364,7 @@ pub fn build(
     }
     let mut exclude = Ctx { fields, expand: false, vocabulary, expansions: Vec::new() };
     for c in &q.exclude {
-        let unit = Unit { text: c.text().to_string(), single_word: false, entity: None };
+        let unit = Unit { text: c.text().to_string(), single_word: false, entity: None, words: Vec::new() };
         if let Some(ex) = exclude.unit_query(&unit) {
             top.push((Occur::MustNot, ex));
         }
@@ -334,8 +402,15 @@ mod tests {
     fn consecutive_words_naming_an_entity_form_one_unit() {
         let q = super::super::parse::parse("Proceso de Puebla remesas CAN can");
         let u = units(&q.include, true);
-        let got: Vec<(&str, Option<&str>)> = u.iter().map(|u| (u.text.as_str(), u.entity.map(|e| e.id.as_str()))).collect();
+        let got: Vec<(&str, Option<&str>)> =
+            u.iter().map(|u| (u.text.as_str(), u.entity.map(|e| e.id.as_str()))).collect();
         assert_eq!(got, [("Proceso de Puebla", Some("RCM")), ("remesas", None), ("CAN", Some("CAN")), ("can", None)]);
+        let q = super::super::parse::parse("remittances of Belize");
+        let got: Vec<String> = units(&q.include, true).into_iter().map(|u| u.text).collect();
+        assert_eq!(got, ["remittances", "Belize"], "function words are not required");
+        let q = super::super::parse::parse("valor agregado de la membresía");
+        let got: Vec<String> = units(&q.include, true).into_iter().map(|u| u.text).collect();
+        assert_eq!(got, ["valor agregado", "membresía"]);
         assert!(units(&q.include, false).iter().all(|u| u.entity.is_none()));
     }
 }

@@ -178,7 +178,15 @@ impl Searchable {
         ranked: bool,
     ) -> Result<Pass> {
         let limit = if ranked { req.limit.max(1) } else { 1 };
-        let top = tantivy::collector::TopDocs::with_limit(limit).and_offset(req.offset).order_by_score();
+        let top = tantivy::collector::TopDocs::with_limit(limit).and_offset(req.offset).tweak_score(
+            |segment: &tantivy::SegmentReader| {
+                let prior = segment.fast_fields().u64("prior").ok().map(|c| c.first_or_default_col(100));
+                move |doc: tantivy::DocId, score: tantivy::Score| match &prior {
+                    Some(p) => score * p.get_val(doc) as f32 / 100.0,
+                    None => score,
+                }
+            },
+        );
         let (total, facet_counts, page) = searcher.search(query, &(Count, facets::collector(), top))?;
         let page = if ranked && req.limit > 0 { page } else { Vec::new() };
         Ok((total, facet_counts, page))

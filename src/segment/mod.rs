@@ -25,7 +25,7 @@ use crate::model::{DocMeta, Document, Lang, Section, SectionKind};
 use headings::{Heading, Opens};
 
 /// Bump when segmentation output changes, so existing indexes are rebuilt by the next run.
-pub const SEGMENTER_VERSION: u32 = 3;
+pub const SEGMENTER_VERSION: u32 = 5;
 
 /// Headless text is cut into passages of at least this many words.
 const PASSAGE_WORDS: usize = 150;
@@ -73,7 +73,7 @@ pub fn segment(doc: &CleanDoc) -> Document {
         place: meta::place(block),
         lang,
     };
-    let (body, origin, forced) = with_recovered_headings(&doc.content.contents, body, block_len, lang);
+    let (body, origin, forced) = with_recovered_headings(&doc.content.contents, body, block_len, &meta.title, lang);
     let proper = if forced.contains(&true) { proper_nouns(&body) } else { Default::default() };
     let mut drafts = split(&body, &origin, &forced, &doc.content.footnotes, lang, &proper);
     drafts = drafts.into_iter().flat_map(split_passages).collect();
@@ -95,9 +95,10 @@ fn with_recovered_headings(
     contents: &[String],
     body: &[String],
     first: usize,
+    title: &str,
     lang: Lang,
 ) -> (Vec<String>, Vec<Option<usize>>, Vec<bool>) {
-    let recovered = toc::recover(contents, body, lang);
+    let recovered = toc::recover(contents, body, title, lang);
     let mut out = Vec::with_capacity(body.len() + recovered.len());
     let mut origin = Vec::with_capacity(out.capacity());
     let mut forced = Vec::with_capacity(out.capacity());
@@ -429,6 +430,7 @@ fn record(
         mechanisms,
         countries,
         entities,
+        defines: GLOSSARY.definitions(&text),
         lang: lang::detect(&text).unwrap_or(meta.lang),
         text,
         parent: None,

@@ -33,7 +33,8 @@ pub fn parse(par: &str) -> Option<Practice> {
             }
         };
         for (id, kind) in found {
-            let list = if matches!(kind, EntityKind::Country | EntityKind::Region) { &mut countries } else { &mut mechanisms };
+            let list =
+                if matches!(kind, EntityKind::Country | EntityKind::Region) { &mut countries } else { &mut mechanisms };
             if !list.contains(&id) {
                 list.push(id);
             }

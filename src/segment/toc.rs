@@ -41,10 +41,13 @@ const LEAD_PHRASES: &[&str] = &[
 ];
 
 /// Paragraph index (into `body`) → contents title, for each recovered heading, in order.
-pub fn recover(contents: &[String], body: &[String], lang: Lang) -> Vec<(usize, String)> {
+/// Words of the document's `title` are ignored: an entry "SHARED FOLDER V PLENARY MEETING
+/// RCM-SACM" in the report of the V RCM–SACM plenary meeting is about a shared folder.
+pub fn recover(contents: &[String], body: &[String], title: &str, lang: Lang) -> Vec<(usize, String)> {
     if contents.is_empty() {
         return Vec::new();
     }
+    let title_terms: HashSet<String> = Analyzer::for_lang(lang).analyze(title).into_iter().map(|t| t.text).collect();
     let heading_keys: Vec<Option<String>> = body.iter().map(|p| headings::heading(p).map(|h| key(&h.text))).collect();
     // anchors: entries that are headings of the body, at the first such heading after the last
     let mut anchor_at: Vec<Option<usize>> = Vec::with_capacity(contents.len());
@@ -62,7 +65,7 @@ pub fn recover(contents: &[String], body: &[String], lang: Lang) -> Vec<(usize, 
         .iter()
         .enumerate()
         .filter(|(i, _)| anchor_at[*i].is_none())
-        .map(|(i, title)| Entry::new(i, title, analyzer))
+        .map(|(i, entry)| Entry::new(i, entry, analyzer, &title_terms))
         .collect();
     // allowed range of each entry: between the anchors around it
     let range = |e: &Entry| {
@@ -156,13 +159,13 @@ struct Entry {
 }
 
 impl Entry {
-    fn new(index: usize, title: &str, analyzer: Analyzer) -> Entry {
+    fn new(index: usize, title: &str, analyzer: Analyzer, ignore: &HashSet<String>) -> Entry {
         let number = headings::keyword_number(title);
         let terms = analyzer
             .analyze(title)
             .into_iter()
             .map(|t| t.text)
-            .filter(|t| !GENERIC.contains(&t.as_str()) && !t.chars().all(|c| c.is_ascii_digit()))
+            .filter(|t| !GENERIC.contains(&t.as_str()) && !t.chars().all(|c| c.is_ascii_digit()) && !ignore.contains(t))
             .collect();
         Entry { index, terms, number }
     }
@@ -269,7 +272,7 @@ mod tests {
             "The second session, led by El Salvador, examined what sending money home costs migrants.",
             "Participants called for cheaper transfers.",
         ]);
-        let got = recover(&contents, &b, Lang::En);
+        let got = recover(&contents, &b, "Report of the meeting", Lang::En);
         assert_eq!(
             got,
             [(2, "SESSION 1: BORDER MANAGEMENT".to_string()), (4, "SESSION 2: REMITTANCE COSTS".to_string())]
@@ -288,12 +291,13 @@ mod tests {
             "La segunda sesión trató el retorno voluntario y la reintegración.",
             "Los participantes concluyeron que la cooperación debe continuar.",
         ]);
-        let got: Vec<usize> = recover(&contents, &b, Lang::Es).into_iter().map(|(i, _)| i).collect();
+        let got: Vec<usize> =
+            recover(&contents, &b, "Informe de la reunión", Lang::Es).into_iter().map(|(i, _)| i).collect();
         assert_eq!(got, [0, 2, 4, 5]);
     }
 
     #[test]
     fn no_contents_no_headings() {
-        assert!(recover(&[], &body(&["text"]), Lang::En).is_empty());
+        assert!(recover(&[], &body(&["text"]), "", Lang::En).is_empty());
     }
 }
