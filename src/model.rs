@@ -170,4 +170,6 @@ pub struct Document {
     pub meta: DocMeta,
     /// Its records in document order.
     pub sections: Vec<Section>,
+    /// Acronyms the document defines: (acronym, spelled-out name).
+    pub acronyms: Vec<(String, String)>,
 }

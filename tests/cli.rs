@@ -123,3 +123,51 @@ fn show_prints_a_roadmap_as_a_card() {
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
     assert_eq!(v[0]["roadmap"]["outcomes"][1]["indicators"].as_array().map(Vec::len), Some(3));
 }
+
+#[test]
+fn lookup_profiles_a_mechanism_by_any_name_and_a_session() {
+    let index = crate::util::shared_index().to_str().expect("utf-8").to_string();
+    let corpus = crate::util::corpus_dir().to_str().expect("utf-8").to_string();
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let json = |args: &[&str]| -> serde_json::Value {
+        let mut all = args.to_vec();
+        all.extend(["--json", "--index", &index, "--corpus", &corpus]);
+        let out = run_in(here, &all);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        serde_json::from_slice(&out.stdout).expect("json")
+    };
+    let csm = json(&["lookup", "CSM"]);
+    assert_eq!(csm, json(&["lookup", "Conferencia Suramericana sobre Migraciones"]));
+    assert_eq!(csm["id"], "SACM");
+    for doc in ["000_4092b891d15061c0.txt", "005_csm_resumen_encuesta_es.txt", "003_896af30beb401831.txt"] {
+        assert!(csm["documents_about"].get(doc).is_some(), "{doc} is about the SACM");
+    }
+    assert_eq!(csm["mentioned_with"][0][0], "RCM", "the RCM is named with the SACM most often");
+    let s5 = json(&["lookup", "--session", "5"]);
+    let english = s5
+        .as_array()
+        .expect("sessions")
+        .iter()
+        .find(|s| s["doc"] == "003_896af30beb401831.txt")
+        .expect("003 session 5");
+    assert_eq!(english["led_by"][0], "Belize");
+    assert_eq!(english["practices"].as_array().map(Vec::len), Some(7));
+    let unknown = run_in(here, &["lookup", "Atlantis", "--index", &index, "--corpus", &corpus]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("\"Atlantis\" is not in the glossary; known mechanisms: RCM, SACM"));
+}
+
+#[test]
+fn acronyms_lists_glossary_and_mined_entries() {
+    let index = crate::util::shared_index().to_str().expect("utf-8").to_string();
+    let corpus = crate::util::corpus_dir().to_str().expect("utf-8").to_string();
+    let out = run_in(Path::new("."), &["acronyms", "--json", "--index", &index, "--corpus", &corpus]);
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("json");
+    let find = |acr: &str| rows.iter().find(|r| r["acronym"] == acr).unwrap_or_else(|| panic!("{acr} listed"));
+    assert_eq!(find("CSM")["id"], "SACM");
+    assert_eq!(find("CAN")["source"], "glossary");
+    let ca4 = find("CA-4");
+    assert_eq!(ca4["source"], "mined");
+    assert!(ca4["seen_in"].as_array().expect("files").iter().any(|f| f == "003_896af30beb401831.txt"));
+    assert!(rows.iter().all(|r| r["acronym"].as_str().is_some_and(|a| !a.contains(' '))));
+}

@@ -1,8 +1,10 @@
 //! The command line: clap declarations, the conversion from what was typed to library
 //! requests, and the dispatch. Only this module knows clap and indicatif.
 
+mod acronyms;
 mod analyze;
 mod index;
+mod lookup;
 pub mod progress;
 pub mod render;
 mod search;
@@ -47,6 +49,10 @@ pub enum Command {
     Show(show::Args),
     /// Print the tokens each analyzer produces for TEXT, and the entities it names.
     Analyze(analyze::Args),
+    /// Profile of a mechanism (any name: CSM, SACM, "Puebla Process"), or of a session.
+    Lookup(lookup::Args),
+    /// List the glossary's acronyms and those the corpus defines, with where each was seen.
+    Acronyms(acronyms::Args),
 }
 
 /// Runs a parsed command line, writing results to `out` and notices to `err`.
@@ -57,6 +63,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
         Command::Search(args) => search::run(args, out, err),
         Command::Show(args) => show::run(args, out, err),
         Command::Analyze(args) => analyze::run(args, out),
+        Command::Lookup(args) => lookup::run(args, out, err),
+        Command::Acronyms(args) => acronyms::run(args, out, err),
     }
 }
 

@@ -17,6 +17,9 @@ pub struct FileEntry {
     pub hash: String,
     /// Number of records indexed from it.
     pub records: usize,
+    /// Acronyms it defines: (acronym, spelled-out name).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub acronyms: Vec<(String, String)>,
 }
 
 /// The whole manifest.
@@ -46,6 +49,26 @@ pub struct FailedEntry {
 }
 
 impl Manifest {
+    /// Acronyms the corpus defines that the glossary does not know: acronym → (names, files).
+    pub fn mined_acronyms(&self) -> BTreeMap<String, (Vec<String>, Vec<String>)> {
+        let mut out: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
+        for (file, entry) in &self.files {
+            for (acr, name) in &entry.acronyms {
+                if crate::analyze::entities::GLOSSARY.named_by(acr).is_some() {
+                    continue;
+                }
+                let (names, files) = out.entry(acr.clone()).or_default();
+                if !names.contains(name) {
+                    names.push(name.clone());
+                }
+                if !files.contains(file) {
+                    files.push(file.clone());
+                }
+            }
+        }
+        out
+    }
+
     /// An empty manifest for the current format and analysis.
     pub fn current() -> Manifest {
         Manifest { format: super::schema::FORMAT_VERSION, analysis: analysis_fingerprint(), ..Manifest::default() }

@@ -34,6 +34,9 @@ pub fn prior(kind: crate::model::SectionKind) -> u64 {
 /// The facet dimension of every entity a record names (for `lookup`; not in search responses).
 pub const ENTITY_FACET: &str = "entity";
 
+/// The facet dimension of the mechanisms a record's document is about (for `lookup`).
+pub const PRIMARY_FACET: &str = "primary";
+
 /// Facet dimensions, in the order responses list them.
 pub const FACETS: [&str; 8] = ["mechanism", "kind", "country", "session", "lang", "doc", "doctype", "year"];
 

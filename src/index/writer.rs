@@ -123,7 +123,13 @@ pub fn run(opts: &IndexOptions, progress: &mut dyn FnMut(Progress<'_>)) -> Resul
                 for (seq, section) in doc.sections.iter().enumerate() {
                     writer.add_document(to_tantivy(&fields, &doc, section, seq as u64)?)?;
                 }
-                let entry = FileEntry { size: file.size, mtime_ns: file.mtime_ns, hash, records: doc.sections.len() };
+                let entry = FileEntry {
+                    size: file.size,
+                    mtime_ns: file.mtime_ns,
+                    hash,
+                    records: doc.sections.len(),
+                    acronyms: doc.acronyms.clone(),
+                };
                 next.files.insert(file.name.clone(), entry);
                 if prev.is_some() {
                     report.updated += 1;
@@ -216,6 +222,9 @@ fn to_tantivy(fields: &Fields, doc: &Document, s: &Section, seq: u64) -> Result<
     }
     for e in &s.entities {
         facet(super::schema::ENTITY_FACET, e);
+    }
+    for m in &doc.meta.mechanisms {
+        facet(super::schema::PRIMARY_FACET, m);
     }
     facet("kind", s.kind.name());
     if let Some(session) = &s.session {

@@ -43,7 +43,7 @@ const MAX_NAME_WORDS: usize = 10;
 pub struct Expansion {
     /// What the user typed.
     pub from: String,
-    /// `entity`, `concept` or `typo`.
+    /// `entity`, `concept`, `acronym` (defined by a corpus document) or `typo`.
     pub kind: String,
     /// What it was expanded to.
     pub to: Vec<String>,
@@ -153,10 +153,14 @@ fn is_function_word(c: &Clause) -> bool {
     matches!(c, Clause::Word(_)) && Lang::ALL.iter().any(|&l| clause_terms(c.text(), l).is_empty())
 }
 
+/// Acronyms the corpus defines beyond the glossary: acronym → spelled-out names.
+pub type Mined = std::collections::HashMap<String, Vec<String>>;
+
 struct Ctx<'a> {
     fields: &'a Fields,
     expand: bool,
     vocabulary: Vocabulary<'a>,
+    mined: &'a Mined,
     expansions: Vec<Expansion>,
 }
 
@@ -204,6 +208,7 @@ impl Ctx<'_> {
                 });
             }
             alternatives.extend(self.concepts(&unit.text, &typed));
+            alternatives.extend(self.mined_acronym(&unit.text));
         }
         (!alternatives.is_empty()).then(|| Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>)
     }
@@ -222,6 +227,23 @@ impl Ctx<'_> {
             }
         }
         (!alternatives.is_empty()).then(|| Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>)
+    }
+
+    /// An acronym one of the corpus's documents defines ("OSUMI") also matches its name.
+    fn mined_acronym(&mut self, text: &str) -> Vec<(Occur, Box<dyn Query>)> {
+        let Some(names) = self.mined.get(text.trim()) else { return Vec::new() };
+        let mut out = Vec::new();
+        for name in names {
+            for lang in Lang::ALL {
+                let tokens = clause_terms(name, lang);
+                let positioned: Vec<(usize, &str)> = tokens.iter().map(|t| (t.position, t.text.as_str())).collect();
+                if let Some(q) = terms_query(self.fields.body(lang), &positioned) {
+                    out.push(boosted(q, ENTITY_WEIGHT));
+                }
+            }
+        }
+        self.expansions.push(Expansion { from: text.trim().to_string(), kind: "acronym".into(), to: names.clone() });
+        out
     }
 
     /// Thesaurus expansions of `text`: every other term of the concepts it names, searched in
@@ -338,8 +360,9 @@ pub fn build(
     relaxed: bool,
     expand: bool,
     vocabulary: Vocabulary<'_>,
+    mined: &Mined,
 ) -> Built {
-    let mut ctx = Ctx { fields, expand, vocabulary, expansions: Vec::new() };
+    let mut ctx = Ctx { fields, expand, vocabulary, mined, expansions: Vec::new() };
     let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let units = units(&q.include, expand);
     let matched: Vec<Box<dyn Query>> = units.iter().filter_map(|u| ctx.unit_query(u)).collect();
@@ -362,7 +385,7 @@ pub fn build(
     if let Some(p) = proximity(fields, &q.include) {
         top.push((Occur::Should, p));
     }
-    let mut exclude = Ctx { fields, expand: false, vocabulary, expansions: Vec::new() };
+    let mut exclude = Ctx { fields, expand: false, vocabulary, mined, expansions: Vec::new() };
     for c in &q.exclude {
         let unit = Unit { text: c.text().to_string(), single_word: false, entity: None, words: Vec::new() };
         if let Some(ex) = exclude.unit_query(&unit) {

@@ -6,7 +6,10 @@ use tantivy::collector::{FacetCollector, FacetCounts};
 
 use crate::analyze::entities::{EntityKind, GLOSSARY};
 use crate::error::{Error, Result};
-use crate::index::schema::FACETS;
+use crate::index::schema::{ENTITY_FACET, FACETS, PRIMARY_FACET};
+
+/// Dimensions that filter and count for `lookup` but are not listed in search responses.
+pub const HIDDEN: [&str; 2] = [ENTITY_FACET, PRIMARY_FACET];
 use crate::model::{Lang, SectionKind};
 
 /// Resolves user filter values to facet values: any alias of a mechanism or country, kinds and
@@ -18,7 +21,7 @@ pub fn resolve_filters(filters: &[(String, Vec<String>)]) -> Result<Vec<(String,
         if values.is_empty() {
             continue;
         }
-        if !FACETS.contains(&dim.as_str()) {
+        if !FACETS.contains(&dim.as_str()) && !HIDDEN.contains(&dim.as_str()) {
             return Err(Error::Usage(format!("unknown filter {dim:?}; use one of {}", FACETS.join(", "))));
         }
         let resolved = values.iter().map(|v| resolve(dim, v)).collect::<Result<Vec<_>>>()?;
@@ -33,7 +36,7 @@ pub fn resolve_filters(filters: &[(String, Vec<String>)]) -> Result<Vec<(String,
 fn resolve(dim: &str, value: &str) -> Result<String> {
     let value = value.trim();
     Ok(match dim {
-        "mechanism" | "country" => {
+        "mechanism" | "country" | ENTITY_FACET | PRIMARY_FACET => {
             let kind = if dim == "country" { EntityKind::Country } else { EntityKind::Mechanism };
             GLOSSARY
                 .resolve(value)
@@ -52,19 +55,18 @@ fn resolve(dim: &str, value: &str) -> Result<String> {
     })
 }
 
-/// A collector counting every dimension.
-pub fn collector() -> FacetCollector {
+/// A collector counting every dimension of `dims`.
+pub fn collector(dims: &[&str]) -> FacetCollector {
     let mut c = FacetCollector::for_field("facets");
-    for dim in FACETS {
+    for dim in dims {
         c.add_facet(format!("/{dim}").as_str());
     }
     c
 }
 
-/// Counts as dimension → value → count, every dimension present.
-pub fn counts(fc: &FacetCounts) -> BTreeMap<String, BTreeMap<String, u64>> {
-    FACETS
-        .iter()
+/// Counts as dimension → value → count, every dimension of `dims` present.
+pub fn counts(fc: &FacetCounts, dims: &[&str]) -> BTreeMap<String, BTreeMap<String, u64>> {
+    dims.iter()
         .map(|dim| {
             let values = fc
                 .get(format!("/{dim}").as_str())

@@ -20,6 +20,7 @@ use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDoc
 
 use crate::error::{Error, Result};
 use crate::index::schema::{Fields, FACETS};
+pub use crate::index::schema::{ENTITY_FACET, PRIMARY_FACET};
 use crate::index::StoredRecord;
 use crate::model::Lang;
 
@@ -92,6 +93,9 @@ pub struct SearchResponse {
     pub expansions: Vec<build::Expansion>,
 }
 
+/// Facet counts: dimension → value → count.
+pub type Counts = BTreeMap<String, BTreeMap<String, u64>>;
+
 /// What one collection pass yields: total, facet counts, the ranked page.
 type Pass = (usize, tantivy::collector::FacetCounts, Vec<(f32, DocAddress)>);
 
@@ -101,6 +105,8 @@ pub struct Searchable {
     pub index: Index,
     reader: IndexReader,
     fields: Fields,
+    /// Acronyms the corpus defines beyond the glossary: acronym → spelled-out names.
+    mined: std::collections::HashMap<String, Vec<String>>,
 }
 
 impl Searchable {
@@ -108,7 +114,9 @@ impl Searchable {
     pub fn new(index: Index) -> Result<Searchable> {
         let fields = Fields::from_schema(&index.schema())?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(Searchable { index, reader, fields })
+        let manifest = crate::index::read_manifest(&index)?.unwrap_or_default();
+        let mined = manifest.mined_acronyms().into_iter().map(|(acr, (names, _))| (acr, names)).collect();
+        Ok(Searchable { index, reader, fields, mined })
     }
 
     fn searcher(&self) -> Searcher {
@@ -135,10 +143,10 @@ impl Searchable {
         // one pass counts, facets and ranks; a query whose words never meet in one record is
         // run again asking for any of its words
         let vocabulary = |field: tantivy::schema::Field, prefix: &str| terms_with_prefix(&searcher, field, prefix);
-        let mut built = build::build(&self.fields, &parsed, &filters, false, req.expand, &vocabulary);
+        let mut built = build::build(&self.fields, &parsed, &filters, false, req.expand, &vocabulary, &self.mined);
         let mut pass = self.collect(&searcher, &*built.query, req, has_text)?;
         if pass.0 == 0 && parsed.include.len() > 1 {
-            built = build::build(&self.fields, &parsed, &filters, true, req.expand, &vocabulary);
+            built = build::build(&self.fields, &parsed, &filters, true, req.expand, &vocabulary, &self.mined);
             pass = self.collect(&searcher, &*built.query, req, has_text)?;
         }
         let query = built.query;
@@ -164,7 +172,7 @@ impl Searchable {
             total,
             took_ms: (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0,
             hits,
-            facets: facets::counts(&facet_counts),
+            facets: facets::counts(&facet_counts, &FACETS),
             expansions: built.expansions,
         })
     }
@@ -187,7 +195,7 @@ impl Searchable {
                 }
             },
         );
-        let (total, facet_counts, page) = searcher.search(query, &(Count, facets::collector(), top))?;
+        let (total, facet_counts, page) = searcher.search(query, &(Count, facets::collector(&FACETS), top))?;
         let page = if ranked && req.limit > 0 { page } else { Vec::new() };
         Ok((total, facet_counts, page))
     }
@@ -228,6 +236,24 @@ impl Searchable {
             .and_then(|v| v.as_str())
             .ok_or_else(|| Error::Index("a record without stored JSON".into()))?;
         serde_json::from_str(json).map_err(|e| Error::Index(format!("unreadable stored record: {e}")))
+    }
+
+    /// How many records match `filters` (any alias accepted), and their counts per value of
+    /// each dimension in `dims` (visible or hidden, such as `entity`).
+    pub fn profile(&self, filters: &[(String, Vec<String>)], dims: &[&str]) -> Result<(usize, Counts)> {
+        let filters = facets::resolve_filters(filters)?;
+        let query = build::build(
+            &self.fields,
+            &parse::ParsedQuery::default(),
+            &filters,
+            false,
+            false,
+            &|_, _| Vec::new(),
+            &self.mined,
+        )
+        .query;
+        let (total, fc) = self.searcher().search(&*query, &(Count, facets::collector(dims)))?;
+        Ok((total, facets::counts(&fc, dims)))
     }
 
     /// The records of one document in order, or the one record with `id`.

@@ -10,6 +10,7 @@
 //! The V RCM–SACM plenary report lost the session headings its contents list; recovering them
 //! by aligning [`Cleaned::contents`](crate::ingest::Cleaned) with the body is the next seam.
 
+pub mod acronyms;
 pub mod headings;
 pub mod meta;
 mod practice;
@@ -25,7 +26,7 @@ use crate::model::{DocMeta, Document, Lang, Section, SectionKind};
 use headings::{Heading, Opens};
 
 /// Bump when segmentation output changes, so existing indexes are rebuilt by the next run.
-pub const SEGMENTER_VERSION: u32 = 5;
+pub const SEGMENTER_VERSION: u32 = 6;
 
 /// Headless text is cut into passages of at least this many words.
 const PASSAGE_WORDS: usize = 150;
@@ -78,7 +79,8 @@ pub fn segment(doc: &CleanDoc) -> Document {
     let mut drafts = split(&body, &origin, &forced, &doc.content.footnotes, lang, &proper);
     drafts = drafts.into_iter().flat_map(split_passages).collect();
     let sections = finish(&meta, drafts);
-    Document { meta, sections }
+    let acronyms = acronyms::mine(&paras.iter().map(String::as_str).collect::<Vec<_>>());
+    Document { meta, sections, acronyms }
 }
 
 /// A heading that ends a title block: one with its own number, or the contents. Unnumbered
