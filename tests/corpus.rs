@@ -214,3 +214,28 @@ fn plenary_roadmaps_have_their_parts() {
     assert_eq!(es_roadmaps.len(), 3);
     assert!(es_roadmaps.iter().all(|r| !r.theme.is_empty() && !r.outcomes.is_empty()));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(10_000))]
+
+    /// Ingest and segmentation never panic, on any bytes; records stay inside their document.
+    #[test]
+    fn ingest_and_segment_never_panic(bytes in proptest::collection::vec(proptest::sample::select(FUZZ_BYTES.to_vec()), 0..300)) {
+        if let Ok(clean) = ingest::from_bytes(&bytes, "fuzz.txt") {
+            let doc = segment::segment(&clean);
+            for s in &doc.sections {
+                proptest::prop_assert!(s.id.starts_with("fuzz#"));
+            }
+        }
+    }
+
+    /// The query parser and query building never panic on any string.
+    #[test]
+    fn query_parsing_never_panics(q in "\\PC{0,40}") {
+        let parsed = consulta::query::parse::parse(&q);
+        let _ = consulta::query::build::has_text(&parsed);
+    }
+}
+
+/// Bytes the fuzzer draws from: report text, structure markers, debris and invalid UTF-8.
+const FUZZ_BYTES: &[u8] = b"aeSACM 1.IVX-|:()[]*#\n\n\t\xc3\xb1\xa9\x00\xff.,;Session Roadmap footnoteRef\xe2\x81\xb4";

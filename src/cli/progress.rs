@@ -1,20 +1,34 @@
-//! Progress on stderr: an indicatif bar on a terminal, nothing otherwise.
+//! Progress on stderr: an indicatif bar on a terminal; otherwise (a log, a CI job) a plain
+//! line every few seconds, so short runs stay silent and long ones show they are alive.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
+use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::index::Progress;
 
+/// Interval between plain progress lines.
+const LINE_EVERY: Duration = Duration::from_secs(5);
+
 /// A progress reporter for an index run.
 pub struct Reporter {
     bar: Option<ProgressBar>,
+    plain: Option<Plain>,
+}
+
+/// State of the plain-line reporter.
+struct Plain {
+    started: Instant,
+    last: Instant,
+    files: (usize, usize),
+    bytes: (u64, u64),
 }
 
 impl Reporter {
-    /// A bar when stderr is a terminal, silence otherwise.
+    /// A bar when stderr is a terminal, periodic lines otherwise.
     pub fn new() -> Reporter {
-        Reporter { bar: None }
+        Reporter { bar: None, plain: None }
     }
 
     /// Handles one event.
@@ -30,13 +44,33 @@ impl Reporter {
                 );
                 self.bar = Some(bar);
             }
+            Progress::Start { files, bytes } => {
+                let now = Instant::now();
+                self.plain = Some(Plain { started: now, last: now, files: (0, files), bytes: (0, bytes) });
+            }
             Progress::File { name, bytes } => {
                 if let Some(bar) = &self.bar {
                     bar.set_message(name.to_string());
                     bar.inc(bytes);
                 }
+                if let Some(p) = &mut self.plain {
+                    p.files.0 += 1;
+                    p.bytes.0 += bytes;
+                    if p.last.elapsed() >= LINE_EVERY {
+                        p.last = Instant::now();
+                        let secs = p.started.elapsed().as_secs_f64();
+                        let mb = p.bytes.0 as f64 / 1e6;
+                        let _ = writeln!(
+                            std::io::stderr(),
+                            "consulta: indexed {}/{} files, {mb:.1}/{:.1} MB, {:.1} MB/s",
+                            p.files.0,
+                            p.files.1,
+                            p.bytes.1 as f64 / 1e6,
+                            mb / secs.max(1e-9)
+                        );
+                    }
+                }
             }
-            Progress::Start { .. } => {}
         }
     }
 
