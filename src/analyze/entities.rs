@@ -149,6 +149,9 @@ impl Glossary {
     /// Entities `text` defines: a name followed by its acronym in parentheses, "Regional
     /// Conference on Migration (RCM)", "Conferencia Suramericana sobre Migraciones (CSM)".
     pub fn definitions(&self, text: &str) -> Vec<String> {
+        if !text.contains('(') {
+            return Vec::new();
+        }
         let mut mentions: Vec<(String, std::ops::Range<usize>)> = Vec::new();
         self.scan_spans(text, |e, span| mentions.push((e.id.clone(), span)));
         let ws: Vec<(usize, usize)> = words(text).into_iter().filter(|w| w.span == 1).map(|w| (w.from, w.to)).collect();

@@ -4,8 +4,7 @@
 //! ("Comisión Intersectorial para la Respuesta Rápida…"), so detection runs on each section, and
 //! a short or undecided text falls back to its document's language.
 
-use unicode_segmentation::UnicodeSegmentation;
-
+use super::words::words;
 use crate::model::Lang;
 
 const EN_MARKERS: &[&str] = &[
@@ -20,10 +19,16 @@ const ES_MARKERS: &[&str] = &[
 /// Detects the language of `text`; `None` when it has too few marker words to tell.
 pub fn detect(text: &str) -> Option<Lang> {
     let (mut en, mut es) = (0usize, 0usize);
-    for w in text.unicode_words().take(400) {
-        let lower = w.to_lowercase();
-        // "en", "a", "de" and friends are counted once per language they belong to: only the
-        // difference matters, and shared words ("a") appear in neither list.
+    // only the first few thousand bytes: enough words to tell, and sections can be long
+    let mut end = text.len().min(4000);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut lower = String::new();
+    for w in words(&text[..end]).into_iter().filter(|w| w.span == 1 && w.text.len() <= 5) {
+        lower.clear();
+        lower.extend(w.text.chars().flat_map(char::to_lowercase));
+        // shared words ("a") appear in neither list: only the difference matters
         en += usize::from(EN_MARKERS.contains(&lower.as_str()));
         es += usize::from(ES_MARKERS.contains(&lower.as_str()));
     }
