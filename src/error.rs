@@ -29,8 +29,8 @@ pub enum Error {
     },
     /// Another process holds the index writer lock.
     #[error(
-        "{}: another `consulta index` run holds the lock on this index; wait for it to finish \
-         (or remove a stale lock left by a crashed run: the `.tantivy-writer.lock` file)",
+        "{}: another `consulta index` run holds the lock on this index; wait for it to finish and \
+         run again (the lock ends with that process, even if it crashed; do not delete the lock file)",
         .0.display()
     )]
     Locked(PathBuf),

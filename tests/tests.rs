@@ -2,6 +2,7 @@
 
 mod cli;
 mod corpus;
+mod indexing;
 mod relevance;
 mod search;
 mod util;

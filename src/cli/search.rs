@@ -83,27 +83,32 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
 /// (notices on stderr only when it is a terminal; failures always).
 pub fn open_or_build(paths: &Paths, err: &mut dyn Write) -> Result<Searchable> {
     let notices = std::io::stderr().is_terminal();
-    let opts = IndexOptions {
-        corpus: paths.corpus.clone(),
-        index: paths.index.clone(),
-        full: false,
-        max_bytes: DEFAULT_MAX_BYTES,
-    };
-    let reason = if !index::exists(&paths.index) {
-        Some("no index yet: building it")
+    let (reason, max_bytes) = if !index::exists(&paths.index) {
+        (Some("no index yet: building it"), DEFAULT_MAX_BYTES)
     } else {
         let (_, manifest) = index::open(&paths.index)?;
         let corpus_present = paths.corpus.is_dir();
-        (corpus_present && index::is_stale(&paths.corpus, &manifest, DEFAULT_MAX_BYTES)?)
-            .then_some("the corpus changed since the last index run: updating the index")
+        let stale = corpus_present && index::is_stale(&paths.corpus, &manifest)?;
+        (stale.then_some("the corpus changed since the last index run: updating the index"), manifest.max_bytes)
     };
     if let Some(reason) = reason {
         if notices {
             let _ = writeln!(err, "consulta: {reason} ({} → {})", paths.corpus.display(), paths.index.display());
         }
-        let report = super::index::build(&opts, err)?;
-        if notices {
-            let _ = writeln!(err, "consulta: {}", super::index::summary(&report));
+        let opts = IndexOptions { corpus: paths.corpus.clone(), index: paths.index.clone(), full: false, max_bytes };
+        match super::index::build(&opts, err) {
+            Ok(report) if notices => {
+                let _ = writeln!(err, "consulta: {}", super::index::summary(&report));
+            }
+            Ok(_) => {}
+            // another run is updating the index: answer from its last commit meanwhile
+            Err(crate::Error::Locked(_)) if index::exists(&paths.index) => {
+                if notices {
+                    let _ =
+                        writeln!(err, "consulta: another index run is updating the index; searching its last commit");
+                }
+            }
+            Err(e) => return Err(e),
         }
     }
     let (index, _) = index::open(&paths.index)?;

@@ -35,6 +35,14 @@ pub struct Manifest {
     /// file does not make every search rebuild the index.
     #[serde(default)]
     pub failed: BTreeMap<String, FailedEntry>,
+    /// The size limit of the run that wrote it, so that a search's staleness check and the
+    /// update it may trigger use the limit the user chose.
+    #[serde(default = "default_max_bytes")]
+    pub max_bytes: u64,
+}
+
+fn default_max_bytes() -> u64 {
+    crate::ingest::DEFAULT_MAX_BYTES
 }
 
 /// A source file that could not be indexed at its current size and time.
@@ -71,7 +79,12 @@ impl Manifest {
 
     /// An empty manifest for the current format and analysis.
     pub fn current() -> Manifest {
-        Manifest { format: super::schema::FORMAT_VERSION, analysis: analysis_fingerprint(), ..Manifest::default() }
+        Manifest {
+            format: super::schema::FORMAT_VERSION,
+            analysis: analysis_fingerprint(),
+            max_bytes: crate::ingest::DEFAULT_MAX_BYTES,
+            ..Manifest::default()
+        }
     }
 }
 

@@ -45,34 +45,93 @@ pub fn open(dir: &Path) -> Result<(Index, Manifest)> {
     Ok((index, manifest))
 }
 
-/// Opens the index for a batch, creating it if needed. With `full`, an index of another format
-/// (or a damaged one) is wiped and recreated instead of refused.
-pub(crate) fn open_for_write(dir: &Path, full: bool) -> Result<Index> {
+/// Where a batch writes: the index folder itself, or — for a first build — a sibling folder
+/// renamed into place once its first commit is done, so that no other command ever sees a
+/// half-created index (a killed first build leaves nothing at the index path).
+pub(crate) struct Target {
+    /// The index to write to.
+    pub index: Index,
+    /// For a first build: the folder being built, to rename to the index path.
+    pub building: Option<std::path::PathBuf>,
+}
+
+/// Opens the index for a batch. A missing (or empty) index folder is built aside; with
+/// `full`, an index of another format is cleared (its own files only) and rebuilt.
+pub(crate) fn open_for_write(dir: &Path, full: bool) -> Result<Target> {
     if exists(dir) {
         match open(dir) {
-            Ok((index, _)) => return Ok(index),
-            Err(Error::IndexVersion { .. }) if full => wipe(dir)?,
+            Ok((index, _)) => return Ok(Target { index, building: None }),
+            Err(Error::IndexVersion { .. }) if full => clear(dir)?,
             Err(e) => return Err(e),
         }
     }
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let index = Index::create_in_dir(dir, schema::build()).map_err(|e| match e {
-        TantivyError::IndexAlreadyExists => Error::Usage(format!(
-            "{} already holds files that are not a consulta index; pass another --index DIR",
-            dir.display()
-        )),
-        other => other.into(),
-    })?;
+    if dir.is_dir() && std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.next().is_some() {
+        return Err(foreign(dir, "it holds files and no index"));
+    }
+    let building = building_dir(dir);
+    std::fs::create_dir_all(&building).map_err(|e| Error::io(&building, e))?;
+    let directory = tantivy::directory::MmapDirectory::open(&building).map_err(|e| Error::Index(e.to_string()))?;
+    let index = match Index::open_or_create(directory, schema::build()) {
+        Ok(index) => index,
+        Err(TantivyError::SchemaError(_)) => {
+            // a first build of an older version was killed here: start again
+            clear(&building)?;
+            Index::create_in_dir(&building, schema::build())?
+        }
+        Err(e) => return Err(e.into()),
+    };
     analyzers::register(&index);
-    Ok(index)
+    Ok(Target { index, building: Some(building) })
 }
 
-/// Removes an index folder's files, only if it looks like an index (it holds `meta.json`).
-fn wipe(dir: &Path) -> Result<()> {
-    if !exists(dir) {
-        return Ok(());
+/// The folder a first build of `dir` is written in: `index` → `.index.building` beside it.
+fn building_dir(dir: &Path) -> std::path::PathBuf {
+    let name = dir.file_name().map_or_else(|| "index".into(), |n| n.to_string_lossy().into_owned());
+    dir.with_file_name(format!(".{name}.building"))
+}
+
+/// Moves a finished first build into place.
+pub(crate) fn install(building: &Path, dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        // an empty folder the user made for it (checked in `open_for_write`)
+        let _ = std::fs::remove_dir(dir);
     }
-    std::fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))
+    std::fs::rename(building, dir).map_err(|e| match e.kind() {
+        std::io::ErrorKind::DirectoryNotEmpty | std::io::ErrorKind::AlreadyExists => Error::Locked(dir.to_path_buf()),
+        _ => Error::io(dir, e),
+    })
+}
+
+/// Removes an index's own files (tantivy's `meta.json`, `.managed.json`, locks and segment
+/// files named by their 32-hex-digit id) and refuses to touch a folder holding anything else.
+fn clear(dir: &Path) -> Result<()> {
+    let entries: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .map(|e| e.map(|e| e.path()).map_err(|err| Error::io(dir, err)))
+        .collect::<Result<_>>()?;
+    if let Some(other) = entries.iter().find(|p| !is_index_file(p)) {
+        return Err(foreign(dir, &format!("{} is not an index file", other.display())));
+    }
+    for p in entries {
+        std::fs::remove_file(&p).map_err(|e| Error::io(&p, e))?;
+    }
+    Ok(())
+}
+
+fn is_index_file(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else { return false };
+    let segment_file =
+        name.len() > 33 && name.as_bytes()[..32].iter().all(u8::is_ascii_hexdigit) && name.as_bytes()[32] == b'.';
+    path.is_file()
+        && (segment_file
+            || matches!(name, "meta.json" | ".managed.json" | ".tantivy-meta.lock" | ".tantivy-writer.lock"))
+}
+
+fn foreign(dir: &Path, why: &str) -> Error {
+    Error::Usage(format!(
+        "{} is not a consulta index ({why}); pass another --index DIR, or remove the folder yourself",
+        dir.display()
+    ))
 }
 
 /// The writer, or a clear error when another run holds the lock.
@@ -95,11 +154,11 @@ pub fn read_manifest(index: &Index) -> Result<Option<Manifest>> {
 
 /// Whether the corpus differs from what the manifest says was indexed: a file added, removed
 /// or touched, or analysis data changed. Reads metadata only, never file contents.
-pub fn is_stale(corpus_dir: &Path, manifest: &Manifest, max_bytes: u64) -> Result<bool> {
+pub fn is_stale(corpus_dir: &Path, manifest: &Manifest) -> Result<bool> {
     if manifest.analysis != manifest::analysis_fingerprint() {
         return Ok(true);
     }
-    let walk = corpus::walk(corpus_dir, max_bytes)?;
+    let walk = corpus::walk(corpus_dir, manifest.max_bytes)?;
     let same = |size: u64, mtime: u128, f: &corpus::SourceFile| size == f.size && mtime == f.mtime_ns;
     let changed = walk.files.iter().any(|f| match (manifest.files.get(&f.name), manifest.failed.get(&f.name)) {
         (_, Some(bad)) => !same(bad.size, bad.mtime_ns, f),

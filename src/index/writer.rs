@@ -73,14 +73,15 @@ pub struct IndexReport {
 pub fn run(opts: &IndexOptions, progress: &mut dyn FnMut(Progress<'_>)) -> Result<IndexReport> {
     let started = Instant::now();
     let walk = corpus::walk(&opts.corpus, opts.max_bytes)?;
-    let index = super::open_for_write(&opts.index, opts.full)?;
+    let super::Target { index, building } = super::open_for_write(&opts.index, opts.full)?;
     let fields = Fields::from_schema(&index.schema())?;
     let old = super::read_manifest(&index)?.unwrap_or_else(Manifest::current);
     let current = Manifest::current();
     let rebuild = opts.full || old.analysis != current.analysis;
-    let mut writer: IndexWriter<TantivyDocument> = super::writer(&index, &opts.index)?;
+    let mut writer: IndexWriter<TantivyDocument> = super::writer(&index, building.as_deref().unwrap_or(&opts.index))?;
 
-    let mut next = Manifest { files: Default::default(), failed: Default::default(), ..current };
+    let mut next =
+        Manifest { files: Default::default(), failed: Default::default(), max_bytes: opts.max_bytes, ..current };
     let mut report = IndexReport { skipped: walk.skipped, ..IndexReport::default() };
     progress(Progress::Start { files: walk.files.len(), bytes: walk.files.iter().map(|f| f.size).sum() });
 
@@ -152,11 +153,15 @@ pub fn run(opts: &IndexOptions, progress: &mut dyn FnMut(Progress<'_>)) -> Resul
             report.removed += 1;
         }
     }
-    if next != old || rebuild {
+    if next != old || rebuild || building.is_some() {
         let payload = serde_json::to_string(&next).expect("manifest serializes");
         let mut commit = writer.prepare_commit()?;
         commit.set_payload(&payload);
         commit.commit()?;
+    }
+    if let Some(building) = building {
+        writer.wait_merging_threads()?;
+        super::install(&building, &opts.index)?;
     }
     report.failed.sort_by(|a, b| a.path.cmp(&b.path));
     report.documents = next.files.len();
