@@ -1,5 +1,5 @@
 //! Named entities: mechanisms, organizations and countries, each with one canonical id and every
-//! alias it goes by in English and Spanish (`data/glossary.tsv`).
+//! alias it goes by in English and Spanish (`data/glossary.json`, documented in its `about`).
 //!
 //! Used at ingest to fill the `mechanism` and `country` facets of each section and at query
 //! time to accept any alias as a filter value (`--mechanism CSM` means SACM). Acronyms written
@@ -32,8 +32,37 @@ pub struct Entity {
     pub id: String,
     /// What it is.
     pub kind: EntityKind,
-    /// Every other name it goes by.
+    /// Every other name it goes by: English and Spanish names, acronyms, other aliases.
     pub aliases: Vec<String>,
+    /// Its names in English.
+    pub en: Vec<String>,
+    /// Its names in Spanish.
+    pub es: Vec<String>,
+    /// Its acronyms, in either language.
+    pub acronyms: Vec<String>,
+}
+
+/// An entity as the data file writes it.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EntityEntry {
+    id: String,
+    kind: String,
+    #[serde(default)]
+    en: Vec<String>,
+    #[serde(default)]
+    es: Vec<String>,
+    #[serde(default)]
+    acronyms: Vec<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct GlossaryFile {
+    #[allow(dead_code)]
+    about: Vec<String>,
+    entities: Vec<EntityEntry>,
 }
 
 /// One compiled alias: its words, folded, and whether they must match case-sensitively.
@@ -54,31 +83,30 @@ pub struct Glossary {
     by_name: HashMap<String, usize>,
 }
 
-/// The glossary shipped in `data/glossary.tsv`.
+/// The glossary shipped in `data/glossary.json`.
 pub static GLOSSARY: LazyLock<Glossary> =
-    LazyLock::new(|| Glossary::parse(include_str!("data/glossary.tsv")).expect("data/glossary.tsv is valid"));
+    LazyLock::new(|| Glossary::parse(include_str!("data/glossary.json")).expect("data/glossary.json is valid"));
 
 impl Glossary {
-    /// Parses the TSV format documented at the top of `data/glossary.tsv`.
+    /// Parses the JSON format documented in the `about` of `data/glossary.json`.
     pub fn parse(data: &str) -> Result<Glossary, String> {
-        let mut entities = Vec::new();
-        for (n, line) in data.lines().enumerate() {
-            if line.trim().is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let cols: Vec<&str> = line.split('\t').collect();
-            let [id, kind, aliases] = cols[..] else {
-                return Err(format!("line {}: expected 3 tab-separated columns", n + 1));
-            };
-            let kind = match kind {
+        let file: GlossaryFile = serde_json::from_str(data).map_err(|e| format!("glossary: {e}"))?;
+        let mut entities = Vec::with_capacity(file.entities.len());
+        for e in file.entities {
+            let kind = match e.kind.as_str() {
                 "mechanism" => EntityKind::Mechanism,
                 "organization" => EntityKind::Organization,
                 "country" => EntityKind::Country,
                 "region" => EntityKind::Region,
-                other => return Err(format!("line {}: unknown kind {other:?}", n + 1)),
+                other => return Err(format!("{}: unknown kind {other:?}", e.id)),
             };
-            let aliases = aliases.split(" | ").map(str::trim).filter(|a| !a.is_empty()).map(String::from).collect();
-            entities.push(Entity { id: id.to_string(), kind, aliases });
+            let mut aliases: Vec<String> = Vec::new();
+            for name in e.en.iter().chain(&e.es).chain(&e.acronyms).chain(&e.aliases) {
+                if *name != e.id && !aliases.contains(name) {
+                    aliases.push(name.clone());
+                }
+            }
+            entities.push(Entity { id: e.id, kind, aliases, en: e.en, es: e.es, acronyms: e.acronyms });
         }
         Glossary::new(entities)
     }
@@ -218,6 +246,14 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), g.entities().len(), "duplicate canonical ids");
+        for e in g.entities() {
+            assert!(!e.en.is_empty() || !e.acronyms.is_empty(), "{} has no English name or acronym", e.id);
+        }
+        let kinds = |k: EntityKind| g.entities().iter().filter(|e| e.kind == k).count();
+        assert!(
+            kinds(EntityKind::Mechanism) >= 20 && kinds(EntityKind::Country) >= 35,
+            "mechanisms and the countries of the Americas"
+        );
     }
 
     #[test]

@@ -32,6 +32,10 @@ pub struct Args {
 struct EntityProfile {
     id: String,
     kind: &'static str,
+    names_en: Vec<String>,
+    names_es: Vec<String>,
+    acronyms: Vec<String>,
+    /// Every name it goes by.
     names: Vec<String>,
     /// Documents about it (it is their subject), with their record counts.
     documents_about: BTreeMap<String, u64>,
@@ -91,6 +95,9 @@ fn entity(searchable: &Searchable, name: &str, json: bool, out: &mut dyn Write) 
             EntityKind::Country => "country",
             EntityKind::Region => "region",
         },
+        names_en: e.en.clone(),
+        names_es: e.es.clone(),
+        acronyms: e.acronyms.clone(),
         names: e.aliases.clone(),
         documents_about: about["doc"].clone(),
         mentioned_in: counts["doc"].clone(),
@@ -105,7 +112,17 @@ fn entity(searchable: &Searchable, name: &str, json: bool, out: &mut dyn Write) 
     }
     let list = |m: &BTreeMap<String, u64>| m.iter().map(|(k, v)| format!("{k} ({v})")).collect::<Vec<_>>().join(", ");
     io(writeln!(out, "{} [{}]", profile.id, profile.kind))?;
-    io(writeln!(out, "names: {}", profile.names.join(" | ")))?;
+    io(writeln!(out, "English: {}", profile.names_en.join(" | ")))?;
+    io(writeln!(out, "Spanish: {}", profile.names_es.join(" | ")))?;
+    io(writeln!(out, "acronyms: {}", profile.acronyms.join(", ")))?;
+    let others: Vec<&String> = profile
+        .names
+        .iter()
+        .filter(|n| !profile.names_en.contains(n) && !profile.names_es.contains(n) && !profile.acronyms.contains(n))
+        .collect();
+    if !others.is_empty() {
+        io(writeln!(out, "also: {}", others.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" | ")))?;
+    }
     io(writeln!(out, "documents about it: {}", list(&profile.documents_about)))?;
     io(writeln!(out, "named in {} records: {}", profile.records, list(&profile.mentioned_in)))?;
     io(writeln!(out, "by kind: {}", list(&profile.by_kind)))?;

@@ -91,7 +91,7 @@ impl Manifest {
 /// Analyzer and segmenter versions plus a hash of the data that shapes analysis and entity facets.
 pub fn analysis_fingerprint() -> String {
     let data = [
-        include_str!("../analyze/data/glossary.tsv"),
+        include_str!("../analyze/data/glossary.json"),
         include_str!("../analyze/data/stopwords_en.txt"),
         include_str!("../analyze/data/stopwords_es.txt"),
     ]
