@@ -8,8 +8,8 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use super::fold;
-use super::words::words;
+use super::fold::{fold, fold_into};
+use super::words::{words, Word};
 
 /// What an entity is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -158,20 +158,17 @@ impl Glossary {
 
     /// Calls `found` for each entity mention in `text`, longest alias first at each word.
     pub fn scan(&self, text: &str, mut found: impl FnMut(&Entity)) {
-        self.scan_spans(text, |e, _| found(e));
+        self.walk(text, |e, _, _, _| found(e));
     }
 
     /// The entity that `text` names as a whole ("Puebla Process", "CSM"), honouring the case of
     /// acronyms: "CAN" is the Andean Community, "can" is nothing.
     pub fn named_by(&self, text: &str) -> Option<&Entity> {
         let n = words(text).into_iter().filter(|w| w.span == 1).count();
-        let mut whole = None;
-        self.scan_spans(text, |e, span| {
-            if span == (0..n) {
-                whole = Some(e.id.clone());
-            }
-        });
-        whole.and_then(|id| self.entities.iter().find(|e| e.id == id))
+        match self.mentions_in(text).as_slice() {
+            [only] if only.words == n => Some(only.entity),
+            _ => None,
+        }
     }
 
     /// Entities `text` defines: a name followed by its acronym in parentheses, "Regional
@@ -180,49 +177,75 @@ impl Glossary {
         if !text.contains('(') {
             return Vec::new();
         }
-        let mut mentions: Vec<(String, std::ops::Range<usize>)> = Vec::new();
-        self.scan_spans(text, |e, span| mentions.push((e.id.clone(), span)));
-        let ws: Vec<(usize, usize)> = words(text).into_iter().filter(|w| w.span == 1).map(|w| (w.from, w.to)).collect();
-        let mut out: Vec<String> = Vec::new();
-        for pair in mentions.windows(2) {
-            let ((name_id, name), (acr_id, acr)) = (&pair[0], &pair[1]);
-            let between = &text[ws[name.end - 1].1..ws[acr.start].0];
-            let after = text[ws[acr.end - 1].1..].trim_start();
-            if name_id == acr_id
-                && name.len() > acr.len()
-                && between.trim() == "("
-                && after.starts_with(')')
-                && !out.contains(name_id)
-            {
-                out.push(name_id.clone());
-            }
-        }
+        definitions(text, &self.mentions_in(text))
+    }
+
+    /// Every mention in `text`, in order, longest alias first at each word.
+    pub fn mentions_in(&self, text: &str) -> Vec<Mention<'_>> {
+        let mut out = Vec::new();
+        self.walk(text, |entity, from, to, words| out.push(Mention { entity, from, to, words }));
         out
     }
 
-    /// Like [`Glossary::scan`], with the word range of each mention.
-    pub fn scan_spans(&self, text: &str, mut found: impl FnMut(&Entity, std::ops::Range<usize>)) {
-        let ws: Vec<&str> = words(text).into_iter().filter(|w| w.span == 1).map(|w| w.text).collect();
-        let folded: Vec<String> = ws.iter().map(|w| fold(w).into_owned()).collect();
+    /// The one scan behind the others: each mention with its byte range and word count. Words
+    /// are folded into one reused buffer; only a word that can start an alias is compared on.
+    fn walk<'g>(&'g self, text: &str, mut found: impl FnMut(&'g Entity, usize, usize, usize)) {
+        let ws: Vec<Word<'_>> = words(text).into_iter().filter(|w| w.span == 1).collect();
+        let mut buf = String::new();
         let mut i = 0;
         while i < ws.len() {
-            let hit = self.by_first.get(&folded[i]).and_then(|ps| {
+            buf.clear();
+            fold_into(ws[i].text, &mut buf);
+            let hit = self.by_first.get(buf.as_str()).and_then(|ps| {
                 ps.iter().find(|p| {
                     let end = i + p.folded.len();
                     end <= ws.len()
-                        && folded[i..end] == p.folded[..]
-                        && p.exact.as_ref().is_none_or(|exact| ws[i..end].iter().zip(exact).all(|(a, b)| a == b))
+                        && p.folded[1..].iter().zip(&ws[i + 1..end]).all(|(f, w)| fold(w.text) == f.as_str())
+                        && p.exact.as_ref().is_none_or(|exact| ws[i..end].iter().zip(exact).all(|(a, b)| a.text == b))
                 })
             });
             match hit {
                 Some(p) => {
-                    found(&self.entities[p.entity], i..i + p.folded.len());
-                    i += p.folded.len();
+                    let n = p.folded.len();
+                    found(&self.entities[p.entity], ws[i].from, ws[i + n - 1].to, n);
+                    i += n;
                 }
                 None => i += 1,
             }
         }
     }
+}
+
+/// One mention of an entity in a text.
+#[derive(Debug, Clone, Copy)]
+pub struct Mention<'g> {
+    /// The entity.
+    pub entity: &'g Entity,
+    /// Byte offset of its first word.
+    pub from: usize,
+    /// Byte offset one past its last word.
+    pub to: usize,
+    /// How many words the alias has.
+    pub words: usize,
+}
+
+/// Entities defined in `text` given its mentions: a name immediately followed by an acronym of
+/// the same entity in parentheses.
+pub fn definitions(text: &str, mentions: &[Mention<'_>]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for pair in mentions.windows(2) {
+        let (name, acr) = (&pair[0], &pair[1]);
+        let same = std::ptr::eq(name.entity, acr.entity);
+        if same
+            && name.words > acr.words
+            && text[name.to..acr.from].trim() == "("
+            && text[acr.to..].trim_start().starts_with(')')
+            && !out.contains(&name.entity.id)
+        {
+            out.push(name.entity.id.clone());
+        }
+    }
+    out
 }
 
 /// An alias written in capitals (no lowercase letter) is an acronym, matched case-sensitively.

@@ -16,11 +16,40 @@ pub fn fold(word: &str) -> Cow<'_, str> {
         return Cow::Borrowed(word);
     }
     let mut out = String::with_capacity(word.len());
-    for c in word.chars().flat_map(char::to_lowercase) {
-        push_folded(c, &mut out);
-    }
+    fold_into(word, &mut out);
     Cow::Owned(out)
 }
+
+/// Appends the folded form of `word` to `out` (no allocation once `out` has grown).
+pub fn fold_into(word: &str, out: &mut String) {
+    if word.is_ascii() {
+        out.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+        return;
+    }
+    for c in word.chars().flat_map(char::to_lowercase) {
+        match c as u32 {
+            0..0x80 => out.push(c),
+            // Latin-1 and Latin Extended-A, every accented letter of Spanish and Portuguese
+            0xC0..0x180 => out.push_str(LATIN[(c as u32 - 0xC0) as usize].as_str()),
+            _ => push_folded(c, out),
+        }
+    }
+}
+
+/// Folded forms of U+00C0..U+017F, computed once from the Unicode decompositions.
+static LATIN: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+    (0xC0u32..0x180)
+        .map(|u| {
+            let mut s = String::new();
+            if let Some(c) = char::from_u32(u) {
+                for l in c.to_lowercase() {
+                    push_folded(l, &mut s);
+                }
+            }
+            s
+        })
+        .collect()
+});
 
 /// Lowercases without folding accents (the form Snowball stemmers expect).
 pub fn lower(word: &str) -> Cow<'_, str> {

@@ -94,27 +94,27 @@ impl Analyzer {
             Analyzer::Stemmed(Lang::Es) => Some(&*ES_STEMMER),
             Analyzer::Folded => None,
         };
-        let mut buf = String::new();
+        // reused buffers: the folded word (the stop lists are folded) and its lowercase form
+        // (what Snowball expects); only stemming allocates, and only when it changes the word
+        let (mut buf, mut lower) = (String::new(), String::new());
         for word in words::words(text) {
             if word.text.len() > MAX_TOKEN_BYTES {
                 continue;
             }
             buf.clear();
-            match (self, stemmer) {
-                (Analyzer::Stemmed(lang), Some(stemmer)) => {
-                    let lower = fold::lower(word.text);
-                    if is_stop_word(lang, &lower) {
-                        continue;
-                    }
-                    if word.span > 1 || lower.bytes().any(|b| b.is_ascii_digit()) {
-                        buf.push_str(&fold(&lower));
-                    } else {
-                        let restored = if lang == Lang::Es { restore_accent(&lower) } else { None };
-                        let stem = stemmer.stem(restored.as_deref().unwrap_or(&lower));
-                        buf.push_str(&fold(&stem));
-                    }
+            fold::fold_into(word.text, &mut buf);
+            if let (Analyzer::Stemmed(lang), Some(stemmer)) = (self, stemmer) {
+                if stop_list(lang).contains(buf.as_str()) {
+                    continue;
                 }
-                _ => buf.push_str(&fold(word.text)),
+                if word.span == 1 && !buf.bytes().any(|b| b.is_ascii_digit()) {
+                    lower.clear();
+                    lower.extend(word.text.chars().flat_map(char::to_lowercase));
+                    let restored = if lang == Lang::Es { restore_accent(&lower) } else { None };
+                    let stem = stemmer.stem(restored.as_deref().unwrap_or(&lower));
+                    buf.clear();
+                    fold::fold_into(&stem, &mut buf);
+                }
             }
             emit(&buf, &word);
         }
@@ -140,13 +140,12 @@ fn word_list(data: &'static str) -> HashSet<&'static str> {
     data.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
 }
 
-/// Whether a lowercased word is a stop word of `lang` (lists are stored folded).
-pub fn is_stop_word(lang: Lang, lower: &str) -> bool {
-    let list = match lang {
-        Lang::En => &*STOP_EN,
-        Lang::Es => &*STOP_ES,
-    };
-    list.contains(&*fold(lower))
+/// The stop words of `lang`, folded.
+fn stop_list(lang: Lang) -> &'static HashSet<&'static str> {
+    match lang {
+        Lang::En => &STOP_EN,
+        Lang::Es => &STOP_ES,
+    }
 }
 
 /// Puts back the accent of Spanish suffixes that users type without it, so the stemmer treats

@@ -19,7 +19,7 @@ pub mod toc;
 
 use std::collections::HashSet;
 
-use crate::analyze::entities::{EntityKind, GLOSSARY};
+use crate::analyze::entities::{self, EntityKind, GLOSSARY};
 use crate::analyze::lang;
 use crate::ingest::{CleanDoc, Footnote};
 use crate::model::{DocMeta, Document, Lang, Section, SectionKind};
@@ -412,7 +412,8 @@ fn record(
     let mut mechanisms = meta.mechanisms.clone();
     let mut countries = Vec::new();
     let mut entities: Vec<String> = Vec::new();
-    GLOSSARY.scan(&both, |e| {
+    let mentions = GLOSSARY.mentions_in(&both);
+    for e in mentions.iter().map(|m| m.entity) {
         let list = match e.kind {
             EntityKind::Mechanism => Some(&mut mechanisms),
             EntityKind::Country | EntityKind::Region => Some(&mut countries),
@@ -423,7 +424,8 @@ fn record(
                 l.push(e.id.clone());
             }
         }
-    });
+    }
+    let defines = if both.contains('(') { entities::definitions(&both, &mentions) } else { Vec::new() };
     Section {
         id: id.to_string(),
         kind,
@@ -432,7 +434,7 @@ fn record(
         mechanisms,
         countries,
         entities,
-        defines: GLOSSARY.definitions(&text),
+        defines,
         lang: lang::detect(&text).unwrap_or(meta.lang),
         text,
         parent: None,

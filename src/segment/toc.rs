@@ -227,7 +227,10 @@ fn score(e: &Entry, p: &Para, w: &Weights) -> f32 {
     if p.excluded {
         return 0.0;
     }
-    let shared: f32 = e.terms.iter().filter_map(|t| p.terms.iter().find(|x| same_word(t, x)).map(|x| w.of(x))).sum();
+    // the best-weighted matching word: a max, not the first found, keeps the score
+    // independent of the set's iteration order
+    let shared: f32 =
+        e.terms.iter().map(|t| p.terms.iter().filter(|x| same_word(t, x)).map(|x| w.of(x)).fold(0.0, f32::max)).sum();
     let mut s = shared;
     if let (Some(a), Some(b)) = (&e.number, &p.number) {
         s += if a == b { 3.0 } else { -3.0 };
