@@ -1,6 +1,8 @@
 //! Batch (re)indexing: one commit per run, the manifest in the commit payload, a bad file
 //! reported and skipped, the last good version of a file kept when it turns bad.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -91,16 +93,20 @@ pub fn run(opts: &IndexOptions, progress: &mut dyn FnMut(Progress<'_>)) -> Resul
         keep_previous(&old, &mut next, &name, &mut issue);
         report.failed.push(issue);
     }
+    // unchanged files are settled from their metadata alone; the rest are read, decoded and
+    // segmented on worker threads while this thread feeds the writer
+    let mut todo: Vec<&corpus::SourceFile> = Vec::new();
     for file in &walk.files {
-        progress(Progress::File { name: &file.name, bytes: file.size });
-        let prev = old.files.get(&file.name);
+        let same_meta = |size: u64, mtime: u128| size == file.size && mtime == file.mtime_ns;
         if !rebuild {
-            if let Some(p) = prev.filter(|p| p.size == file.size && p.mtime_ns == file.mtime_ns) {
+            if let Some(p) = old.files.get(&file.name).filter(|p| same_meta(p.size, p.mtime_ns)) {
+                progress(Progress::File { name: &file.name, bytes: file.size });
                 next.files.insert(file.name.clone(), p.clone());
                 report.unchanged += 1;
                 continue;
             }
-            if let Some(f) = old.failed.get(&file.name).filter(|f| f.size == file.size && f.mtime_ns == file.mtime_ns) {
+            if let Some(f) = old.failed.get(&file.name).filter(|f| same_meta(f.size, f.mtime_ns)) {
+                progress(Progress::File { name: &file.name, bytes: file.size });
                 next.failed.insert(file.name.clone(), f.clone());
                 let mut issue = PathIssue { path: file.name.clone(), reason: f.reason.clone(), kept_previous: None };
                 keep_previous(&old, &mut next, &file.name, &mut issue);
@@ -108,45 +114,62 @@ pub fn run(opts: &IndexOptions, progress: &mut dyn FnMut(Progress<'_>)) -> Resul
                 continue;
             }
         }
-        let loaded = std::fs::read(&file.path).map_err(|e| ingest::read_reason(&e)).and_then(|bytes| {
-            let hash = content_hash(&bytes);
-            ingest::from_bytes(&bytes, &file.name).map(|doc| (hash, doc))
-        });
-        match loaded {
-            Ok((hash, _)) if !rebuild && prev.is_some_and(|p| p.hash == hash) => {
-                let entry = FileEntry { mtime_ns: file.mtime_ns, ..prev.cloned().expect("checked") };
-                next.files.insert(file.name.clone(), entry);
-                report.unchanged += 1;
-            }
-            Ok((hash, clean)) => {
-                let doc = segment::segment(&clean);
-                writer.delete_term(Term::from_field_text(fields.doc, &file.name));
-                for (seq, section) in doc.sections.iter().enumerate() {
-                    writer.add_document(to_tantivy(&fields, &doc, section, seq as u64)?)?;
+        todo.push(file);
+    }
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8).min(todo.len().max(1));
+    let cursor = AtomicUsize::new(0);
+    std::thread::scope(|scope| -> Result<()> {
+        let (tx, rx) = mpsc::sync_channel::<(&corpus::SourceFile, Loaded)>(workers * 4);
+        for _ in 0..workers {
+            let (tx, todo, cursor, old) = (tx.clone(), &todo, &cursor, &old);
+            scope.spawn(move || loop {
+                let Some(&file) = todo.get(cursor.fetch_add(1, Ordering::Relaxed)) else { break };
+                let outcome = load(file, old.files.get(&file.name).filter(|_| !rebuild));
+                if tx.send((file, outcome)).is_err() {
+                    break; // the writer side stopped on an error
                 }
-                let entry = FileEntry {
-                    size: file.size,
-                    mtime_ns: file.mtime_ns,
-                    hash,
-                    records: doc.sections.len(),
-                    acronyms: doc.acronyms.clone(),
-                };
-                next.files.insert(file.name.clone(), entry);
-                if prev.is_some() {
-                    report.updated += 1;
-                } else {
-                    report.added += 1;
+            });
+        }
+        drop(tx);
+        for (file, outcome) in rx {
+            progress(Progress::File { name: &file.name, bytes: file.size });
+            let prev = old.files.get(&file.name);
+            match outcome {
+                Loaded::Same => {
+                    let entry = FileEntry { mtime_ns: file.mtime_ns, ..prev.cloned().expect("same hash as before") };
+                    next.files.insert(file.name.clone(), entry);
+                    report.unchanged += 1;
                 }
-            }
-            Err(reason) => {
-                let failed = FailedEntry { size: file.size, mtime_ns: file.mtime_ns, reason: reason.clone() };
-                next.failed.insert(file.name.clone(), failed);
-                let mut issue = PathIssue { path: file.name.clone(), reason, kept_previous: None };
-                keep_previous(&old, &mut next, &file.name, &mut issue);
-                report.failed.push(issue);
+                Loaded::Doc(hash, doc) => {
+                    writer.delete_term(Term::from_field_text(fields.doc, &file.name));
+                    for (seq, section) in doc.sections.iter().enumerate() {
+                        writer.add_document(to_tantivy(&fields, &doc, section, seq as u64)?)?;
+                    }
+                    let entry = FileEntry {
+                        size: file.size,
+                        mtime_ns: file.mtime_ns,
+                        hash,
+                        records: doc.sections.len(),
+                        acronyms: doc.acronyms,
+                    };
+                    next.files.insert(file.name.clone(), entry);
+                    if prev.is_some() {
+                        report.updated += 1;
+                    } else {
+                        report.added += 1;
+                    }
+                }
+                Loaded::Bad(reason) => {
+                    let failed = FailedEntry { size: file.size, mtime_ns: file.mtime_ns, reason: reason.clone() };
+                    next.failed.insert(file.name.clone(), failed);
+                    let mut issue = PathIssue { path: file.name.clone(), reason, kept_previous: None };
+                    keep_previous(&old, &mut next, &file.name, &mut issue);
+                    report.failed.push(issue);
+                }
             }
         }
-    }
+        Ok(())
+    })?;
     for name in old.files.keys() {
         if !next.files.contains_key(name) {
             writer.delete_term(Term::from_field_text(fields.doc, name));
@@ -168,6 +191,32 @@ pub fn run(opts: &IndexOptions, progress: &mut dyn FnMut(Progress<'_>)) -> Resul
     report.records = next.files.values().map(|f| f.records).sum();
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// What a worker made of one file.
+enum Loaded {
+    /// Same content as the last indexed version (only its time changed).
+    Same,
+    /// The content hash and the segmented document.
+    Doc(String, Document),
+    /// Why it cannot be indexed.
+    Bad(String),
+}
+
+/// Reads, hashes and (when the content changed from `prev`) decodes and segments one file.
+fn load(file: &corpus::SourceFile, prev: Option<&FileEntry>) -> Loaded {
+    let bytes = match std::fs::read(&file.path) {
+        Ok(b) => b,
+        Err(e) => return Loaded::Bad(ingest::read_reason(&e)),
+    };
+    let hash = content_hash(&bytes);
+    if prev.is_some_and(|p| p.hash == hash) {
+        return Loaded::Same;
+    }
+    match ingest::from_bytes(&bytes, &file.name) {
+        Ok(clean) => Loaded::Doc(hash, segment::segment(&clean)),
+        Err(reason) => Loaded::Bad(reason),
+    }
 }
 
 /// A file that failed now but was indexed before keeps its records and manifest entry.
