@@ -5,7 +5,7 @@ pub mod decode;
 
 use std::path::Path;
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 pub use clean::{Cleaned, Footnote};
 
@@ -44,6 +44,10 @@ pub fn from_bytes(bytes: &[u8], file: &str) -> std::result::Result<CleanDoc, Str
 /// "migración" in two, and Windows exports carry `\r\n`.
 pub fn normalize(text: &str) -> String {
     let unified = text.replace("\r\n", "\n").replace(['\r', '\x0c'], "\n");
+    // most text is already NFC: the quick check saves a full recomposition pass
+    if is_nfc_quick(unified.chars()) == IsNormalized::Yes {
+        return unified;
+    }
     unified.nfc().collect()
 }
 
