@@ -122,11 +122,12 @@ pub fn run(opts: &IndexOptions, progress: &mut dyn FnMut(Progress<'_>)) -> Resul
         let (tx, rx) = mpsc::sync_channel::<(&corpus::SourceFile, Loaded)>(workers * 4);
         for _ in 0..workers {
             let (tx, todo, cursor, old) = (tx.clone(), &todo, &cursor, &old);
-            scope.spawn(move || loop {
-                let Some(&file) = todo.get(cursor.fetch_add(1, Ordering::Relaxed)) else { break };
-                let outcome = load(file, old.files.get(&file.name).filter(|_| !rebuild));
-                if tx.send((file, outcome)).is_err() {
-                    break; // the writer side stopped on an error
+            scope.spawn(move || {
+                while let Some(&file) = todo.get(cursor.fetch_add(1, Ordering::Relaxed)) {
+                    let outcome = load(file, old.files.get(&file.name).filter(|_| !rebuild));
+                    if tx.send((file, outcome)).is_err() {
+                        break; // the writer side stopped on an error
+                    }
                 }
             });
         }
