@@ -6,7 +6,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::analyze::entities::GLOSSARY;
-use crate::cli::{io, search::open_or_build, Paths};
+use crate::cli::{io, print_json, search::open_or_build, Paths};
 use crate::error::Result;
 
 /// Arguments of `consulta acronyms`.
@@ -54,7 +54,7 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
     }
     rows.sort_by(|a, b| a.acronym.cmp(&b.acronym));
     if args.json {
-        io(serde_json::to_writer(&mut *out, &rows).map_err(std::io::Error::from).and_then(|_| writeln!(out)))?;
+        print_json(out, &rows)?;
         return Ok(0);
     }
     for r in &rows {

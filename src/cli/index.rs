@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::cli::{io, progress::Reporter, Paths};
+use crate::cli::{io, print_json, progress::Reporter, Paths};
 use crate::error::Result;
 use crate::index::{self, IndexOptions, IndexReport};
 use crate::ingest::DEFAULT_MAX_BYTES;
@@ -28,7 +28,7 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
         IndexOptions { corpus: args.paths.corpus, index: args.paths.index, full: args.full, max_bytes: args.max_bytes };
     let report = build(&opts, err)?;
     if args.json {
-        io(serde_json::to_writer(&mut *out, &report).map_err(std::io::Error::from).and_then(|_| writeln!(out)))?;
+        print_json(out, &report)?;
     } else {
         io(writeln!(out, "{}", summary(&report)))?;
     }

@@ -6,7 +6,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::analyze::entities::{EntityKind, GLOSSARY};
-use crate::cli::{io, search::open_or_build, Paths};
+use crate::cli::{io, print_json, search::open_or_build, Paths};
 use crate::error::{Error, Result};
 use crate::query::{Hit, SearchRequest, Searchable, ENTITY_FACET, PRIMARY_FACET};
 
@@ -107,7 +107,7 @@ fn entity(searchable: &Searchable, name: &str, json: bool, out: &mut dyn Write) 
         mentioned_with: with,
     };
     if json {
-        io(serde_json::to_writer(&mut *out, &profile).map_err(std::io::Error::from).and_then(|_| writeln!(out)))?;
+        print_json(out, &profile)?;
         return Ok(0);
     }
     let list = |m: &BTreeMap<String, u64>| m.iter().map(|(k, v)| format!("{k} ({v})")).collect::<Vec<_>>().join(", ");
@@ -158,7 +158,7 @@ fn session_profile(searchable: &Searchable, session: &str, json: bool, out: &mut
         });
     }
     if json {
-        io(serde_json::to_writer(&mut *out, &profiles).map_err(std::io::Error::from).and_then(|_| writeln!(out)))?;
+        print_json(out, &profiles)?;
         return Ok(0);
     }
     for p in &profiles {

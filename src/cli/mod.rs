@@ -68,6 +68,11 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
     }
 }
 
+/// Prints `value` as one line of JSON.
+pub(crate) fn print_json(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<()> {
+    io(serde_json::to_writer(&mut *out, value).map_err(std::io::Error::from).and_then(|_| writeln!(out)))
+}
+
 /// Writes, turning an I/O error on stdout into the crate's error.
 pub(crate) fn io(r: std::io::Result<()>) -> Result<()> {
     r.map_err(|e| crate::Error::io("<stdout>", e))

@@ -2,7 +2,7 @@
 
 use std::io::{IsTerminal, Write};
 
-use crate::cli::{io, render, Paths};
+use crate::cli::{io, print_json, render, Paths};
 use crate::error::Result;
 use crate::index::{self, IndexOptions};
 use crate::ingest::DEFAULT_MAX_BYTES;
@@ -72,7 +72,7 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
     };
     let resp = searchable.search(&req)?;
     if args.json {
-        io(serde_json::to_writer(&mut *out, &resp).map_err(std::io::Error::from).and_then(|_| writeln!(out)))?;
+        print_json(out, &resp)?;
     } else {
         io(render::results(out, &resp, render::color_wanted(&std::io::stdout())))?;
     }

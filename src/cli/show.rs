@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::cli::{io, render, search::open_or_build, Paths};
+use crate::cli::{io, print_json, render, search::open_or_build, Paths};
 use crate::error::{Error, Result};
 use crate::index::StoredRecord;
 use crate::query::Hit;
@@ -37,7 +37,7 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
     }
     if args.json {
         let hits: Vec<Hit> = records.into_iter().map(to_hit).collect();
-        io(serde_json::to_writer(&mut *out, &hits).map_err(std::io::Error::from).and_then(|_| writeln!(out)))?;
+        print_json(out, &hits)?;
     } else if target.contains('#') {
         io(record(out, &records[0]))?;
     } else {
