@@ -17,7 +17,7 @@ use tantivy::schema::{
 use crate::model::Lang;
 
 /// Bump when the schema or the stored record changes: old indexes then ask for `--full`.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// Ranking prior of a record kind, in percent of its BM25 score. Footnotes and practice lines
 /// are a sentence long, so BM25's length normalization lifts them above the sections that
