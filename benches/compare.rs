@@ -85,7 +85,7 @@ fn main() {
     assert_eq!(manifest.files.len(), files.len(), "consulta's manifest lists every file");
     assert!(manifest.failed.is_empty(), "no file failed: {:?}", manifest.failed.keys().take(5).collect::<Vec<_>>());
     let records: u64 = manifest.files.values().map(|f| f.records as u64).sum();
-    let searchable = Searchable::new(c_index.clone()).expect("reader");
+    let searchable = Searchable::new(c_index.clone(), &manifest).expect("reader");
     let c_num_docs = c_index.reader().expect("reader").searcher().num_docs();
     assert_eq!(c_num_docs, records, "consulta's index holds every record of the manifest");
 

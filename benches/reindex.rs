@@ -70,8 +70,8 @@ fn main() {
         idle_secs.push(secs);
     }
     // the appended words are searchable
-    let (idx, _) = index::open(&opts.index).expect("opens");
-    let searchable = consulta::query::Searchable::new(idx).expect("reader");
+    let (idx, manifest) = index::open(&opts.index).expect("opens");
+    let searchable = consulta::query::Searchable::new(idx, &manifest).expect("reader");
     let req = consulta::query::SearchRequest {
         query: "zyxwvutsreindexmarker".into(),
         limit: 10,

@@ -32,8 +32,8 @@ fn bench(c: &mut Criterion) {
         max_bytes: 50 << 20,
     };
     writer::run(&opts, &mut |_| {}).expect("indexes");
-    let (idx, _) = index::open(&opts.index).expect("opens");
-    let searchable = Searchable::new(idx).expect("reader");
+    let (idx, manifest) = index::open(&opts.index).expect("opens");
+    let searchable = Searchable::new(idx, &manifest).expect("reader");
     let requests: Vec<SearchRequest> = QUERIES
         .iter()
         .map(|(q, filters)| SearchRequest {

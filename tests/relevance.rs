@@ -83,8 +83,8 @@ fn evaluate(searchable: &Searchable, query: &str, filters: &str, judged: &[Judgm
 
 #[test]
 fn ranking_meets_the_relevance_set() {
-    let (idx, _) = index::open(crate::util::shared_index()).expect("shared index opens");
-    let searchable = Searchable::new(idx).expect("reader");
+    let (idx, manifest) = index::open(crate::util::shared_index()).expect("shared index opens");
+    let searchable = Searchable::new(idx, &manifest).expect("reader");
     let set = judgments();
     assert!(set.len() >= 50, "the relevance set has 50+ queries");
     let mut scores: Vec<(f64, f64, String)> = set

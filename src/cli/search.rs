@@ -83,13 +83,16 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
 /// (notices on stderr only when it is a terminal; failures always).
 pub fn open_or_build(paths: &Paths, err: &mut dyn Write) -> Result<Searchable> {
     let notices = std::io::stderr().is_terminal();
+    let mut opened = None;
     let (reason, max_bytes) = if !index::exists(&paths.index) {
         (Some("no index yet: building it"), DEFAULT_MAX_BYTES)
     } else {
-        let (_, manifest) = index::open(&paths.index)?;
+        let (idx, manifest) = index::open(&paths.index)?;
         let corpus_present = paths.corpus.is_dir();
         let stale = corpus_present && index::is_stale(&paths.corpus, &manifest)?;
-        (stale.then_some("the corpus changed since the last index run: updating the index"), manifest.max_bytes)
+        let max_bytes = manifest.max_bytes;
+        opened = Some((idx, manifest));
+        (stale.then_some("the corpus changed since the last index run: updating the index"), max_bytes)
     };
     if let Some(reason) = reason {
         if notices {
@@ -102,7 +105,7 @@ pub fn open_or_build(paths: &Paths, err: &mut dyn Write) -> Result<Searchable> {
             }
             Ok(_) => {}
             // another run is updating the index: answer from its last commit meanwhile
-            Err(crate::Error::Locked(_)) if index::exists(&paths.index) => {
+            Err(crate::Error::Locked(_)) if opened.is_some() => {
                 if notices {
                     let _ =
                         writeln!(err, "consulta: another index run is updating the index; searching its last commit");
@@ -111,6 +114,10 @@ pub fn open_or_build(paths: &Paths, err: &mut dyn Write) -> Result<Searchable> {
             Err(e) => return Err(e),
         }
     }
-    let (index, _) = index::open(&paths.index)?;
-    Searchable::new(index)
+    // reopen after an update; otherwise the index opened for the staleness check serves
+    let (idx, manifest) = match (reason, opened) {
+        (None, Some(opened)) => opened,
+        _ => index::open(&paths.index)?,
+    };
+    Searchable::new(idx, &manifest)
 }

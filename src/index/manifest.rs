@@ -59,18 +59,36 @@ pub struct FailedEntry {
 impl Manifest {
     /// Acronyms the corpus defines that the glossary does not know: acronym → (names, files).
     pub fn mined_acronyms(&self) -> BTreeMap<String, (Vec<String>, Vec<String>)> {
-        let mut out: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
+        let mut known: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
+        let mut sets: BTreeMap<&str, (std::collections::BTreeSet<&str>, std::collections::BTreeSet<&str>)> =
+            BTreeMap::new();
         for (file, entry) in &self.files {
             for (acr, name) in &entry.acronyms {
-                if crate::analyze::entities::GLOSSARY.named_by(acr).is_some() {
-                    continue;
+                let in_glossary =
+                    *known.entry(acr).or_insert_with(|| crate::analyze::entities::GLOSSARY.named_by(acr).is_some());
+                if !in_glossary {
+                    let (names, files) = sets.entry(acr).or_default();
+                    names.insert(name);
+                    files.insert(file);
                 }
-                let (names, files) = out.entry(acr.clone()).or_default();
-                if !names.contains(name) {
+            }
+        }
+        let owned = |set: std::collections::BTreeSet<&str>| set.into_iter().map(String::from).collect();
+        sets.into_iter().map(|(acr, (names, files))| (acr.to_string(), (owned(names), owned(files)))).collect()
+    }
+
+    /// Acronyms the corpus defines that the glossary does not know: acronym → names (what
+    /// query expansion needs, without the files).
+    pub fn mined_names(&self) -> std::collections::HashMap<String, Vec<String>> {
+        let mut known: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
+        let mut out: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+        for entry in self.files.values() {
+            for (acr, name) in &entry.acronyms {
+                let in_glossary =
+                    *known.entry(acr).or_insert_with(|| crate::analyze::entities::GLOSSARY.named_by(acr).is_some());
+                let names = if in_glossary { None } else { Some(out.entry(acr.clone()).or_default()) };
+                if let Some(names) = names.filter(|n| !n.contains(name)) {
                     names.push(name.clone());
-                }
-                if !files.contains(file) {
-                    files.push(file.clone());
                 }
             }
         }

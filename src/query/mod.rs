@@ -110,12 +110,11 @@ pub struct Searchable {
 }
 
 impl Searchable {
-    /// Wraps an opened index (see [`crate::index::open`]).
-    pub fn new(index: Index) -> Result<Searchable> {
+    /// Wraps an opened index and its manifest (see [`crate::index::open`]).
+    pub fn new(index: Index, manifest: &crate::index::manifest::Manifest) -> Result<Searchable> {
         let fields = Fields::from_schema(&index.schema())?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        let manifest = crate::index::read_manifest(&index)?.unwrap_or_default();
-        let mined = manifest.mined_acronyms().into_iter().map(|(acr, (names, _))| (acr, names)).collect();
+        let mined = manifest.mined_names();
         Ok(Searchable { index, reader, fields, mined })
     }
 
