@@ -76,3 +76,75 @@ pub fn counts(fc: &FacetCounts, dims: &[&str]) -> BTreeMap<String, BTreeMap<Stri
         })
         .collect()
 }
+
+/// Counts matches per value of a single-valued raw fast field (the `doc` field), for
+/// dimensions with one value per document: ordinals are counted in an array per segment and
+/// their names read by one sequential pass over the segment's dictionary. tantivy's
+/// `FacetCollector` looks each counted value up in the dictionary instead, which on a
+/// 5,000-document corpus was most of a broad query's time.
+pub struct FieldCounter {
+    field: &'static str,
+}
+
+impl FieldCounter {
+    /// Counts the values of `field`.
+    pub fn new(field: &'static str) -> FieldCounter {
+        FieldCounter { field }
+    }
+}
+
+/// The per-segment part of [`FieldCounter`].
+pub struct FieldSegmentCounter {
+    column: Option<tantivy::columnar::StrColumn>,
+    counts: Vec<u32>,
+}
+
+impl tantivy::collector::Collector for FieldCounter {
+    type Fruit = BTreeMap<String, u64>;
+    type Child = FieldSegmentCounter;
+
+    fn for_segment(&self, _: tantivy::SegmentOrdinal, reader: &tantivy::SegmentReader) -> tantivy::Result<Self::Child> {
+        let column = reader.fast_fields().str(self.field)?;
+        let counts = vec![0; column.as_ref().map_or(0, |c| c.num_terms())];
+        Ok(FieldSegmentCounter { column, counts })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
+        let mut out = BTreeMap::new();
+        for fruit in fruits {
+            for (value, n) in fruit {
+                *out.entry(value).or_insert(0) += n;
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl tantivy::collector::SegmentCollector for FieldSegmentCounter {
+    type Fruit = BTreeMap<String, u64>;
+
+    fn collect(&mut self, doc: tantivy::DocId, _: tantivy::Score) {
+        if let Some(column) = &self.column {
+            for ord in column.term_ords(doc) {
+                self.counts[ord as usize] += 1;
+            }
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        let mut out = BTreeMap::new();
+        let Some(column) = self.column else { return out };
+        let Ok(mut stream) = column.dictionary().stream() else { return out };
+        while stream.advance() {
+            let n = self.counts.get(stream.term_ord() as usize).copied().unwrap_or(0);
+            if n > 0 {
+                out.insert(String::from_utf8_lossy(stream.key()).into_owned(), u64::from(n));
+            }
+        }
+        out
+    }
+}

@@ -97,7 +97,7 @@ pub struct SearchResponse {
 pub type Counts = BTreeMap<String, BTreeMap<String, u64>>;
 
 /// What one collection pass yields: total, facet counts, the ranked page.
-type Pass = (usize, tantivy::collector::FacetCounts, Vec<(f32, DocAddress)>);
+type Pass = (usize, Counts, Vec<(f32, DocAddress)>);
 
 /// An open index ready to search: reader loaded once, reused for every query.
 pub struct Searchable {
@@ -171,7 +171,7 @@ impl Searchable {
             total,
             took_ms: (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0,
             hits,
-            facets: facets::counts(&facet_counts, &FACETS),
+            facets: facet_counts,
             expansions: built.expansions,
         })
     }
@@ -194,7 +194,12 @@ impl Searchable {
                 }
             },
         );
-        let (total, facet_counts, page) = searcher.search(query, &(Count, facets::collector(&FACETS), top))?;
+        // `doc` has one value per document: counted from its fast field, not as a facet
+        let dims: Vec<&str> = FACETS.iter().copied().filter(|d| *d != "doc").collect();
+        let collectors = (Count, facets::collector(&dims), facets::FieldCounter::new("doc"), top);
+        let (total, facet_counts, doc_counts, page) = searcher.search(query, &collectors)?;
+        let mut facet_counts = facets::counts(&facet_counts, &dims);
+        facet_counts.insert("doc".to_string(), doc_counts);
         let page = if ranked && req.limit > 0 { page } else { Vec::new() };
         Ok((total, facet_counts, page))
     }
