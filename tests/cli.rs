@@ -171,3 +171,17 @@ fn acronyms_lists_glossary_and_mined_entries() {
     assert!(ca4["seen_in"].as_array().expect("files").iter().any(|f| f == "003_896af30beb401831.txt"));
     assert!(rows.iter().all(|r| r["acronym"].as_str().is_some_and(|a| !a.contains(' '))));
 }
+
+#[test]
+fn the_manifest_rides_in_the_commit_and_lists_each_files_records() {
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(crate::util::shared_index().join("meta.json")).expect("meta.json"))
+            .expect("meta.json is JSON");
+    let manifest: serde_json::Value =
+        serde_json::from_str(meta["payload"].as_str().expect("a payload")).expect("manifest");
+    let plenary = &manifest["files"]["003_896af30beb401831.txt"];
+    assert_eq!(plenary["hash"].as_str().map(str::len), Some(32));
+    let sections = plenary["sections"].as_array().expect("section ids");
+    assert_eq!(Some(sections.len() as u64), plenary["records"].as_u64());
+    assert!(sections.iter().any(|s| s == "session-5") && sections.iter().any(|s| s == "roadmap-3"));
+}

@@ -17,6 +17,10 @@ pub struct FileEntry {
     pub hash: String,
     /// Number of records indexed from it.
     pub records: usize,
+    /// Ids of those records, without the file stem: `session-5`, `session-5-practice-2`, … (the
+    /// full id is `<file stem>#<slug>`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sections: Vec<String>,
     /// Acronyms it defines: (acronym, spelled-out name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub acronyms: Vec<(String, String)>,

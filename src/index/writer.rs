@@ -151,6 +151,12 @@ pub fn run(opts: &IndexOptions, progress: &mut dyn FnMut(Progress<'_>)) -> Resul
                         mtime_ns: file.mtime_ns,
                         hash,
                         records: doc.sections.len(),
+                        sections: doc
+                            .sections
+                            .iter()
+                            .filter_map(|s| s.id.split_once('#'))
+                            .map(|(_, slug)| slug.to_string())
+                            .collect(),
                         acronyms: doc.acronyms,
                     };
                     next.files.insert(file.name.clone(), entry);
