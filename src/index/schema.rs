@@ -17,7 +17,7 @@ use tantivy::schema::{
 use crate::model::Lang;
 
 /// Bump when the schema or the stored record changes: old indexes then ask for `--full`.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// Ranking prior of a record kind, in percent of its BM25 score. Footnotes and practice lines
 /// are a sentence long, so BM25's length normalization lifts them above the sections that
@@ -65,6 +65,8 @@ pub struct Fields {
     pub defines: Field,
     /// All facets.
     pub facets: Field,
+    /// The raw fast field of each response dimension but `doc`, in [`FACETS`] order.
+    pub facet_values: [Option<Field>; 8],
     /// The stored record JSON.
     pub record: Field,
 }
@@ -101,6 +103,7 @@ impl Fields {
             entity: f("entity")?,
             defines: f("defines")?,
             facets: f("facets")?,
+            facet_values: FACETS.map(|d| schema.get_field(&format!("facet_{d}")).ok()),
             record: f("record")?,
         })
     }
@@ -125,6 +128,10 @@ pub fn build() -> Schema {
     b.add_text_field("entity", STRING);
     b.add_text_field("defines", STRING);
     b.add_facet_field("facets", FacetOptions::default());
+    // the response dimensions again as raw fast fields, for counting (see query::facets)
+    for dim in FACETS.iter().filter(|d| **d != "doc") {
+        b.add_text_field(&format!("facet_{dim}"), TextOptions::default().set_fast("raw"));
+    }
     b.add_text_field("record", STORED);
     b.build()
 }

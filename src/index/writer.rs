@@ -274,7 +274,13 @@ fn to_tantivy(fields: &Fields, doc: &Document, s: &Section, seq: u64) -> Result<
     for e in &s.defines {
         d.add_text(fields.defines, e);
     }
-    let mut facet = |dim: &str, value: &str| d.add_facet(fields.facets, Facet::from_path([dim, value]));
+    let mut facet = |dim: &str, value: &str| {
+        d.add_facet(fields.facets, Facet::from_path([dim, value]));
+        let fast = super::schema::FACETS.iter().position(|f| *f == dim).and_then(|i| fields.facet_values[i]);
+        if let Some(field) = fast {
+            d.add_text(field, value);
+        }
+    };
     for m in &s.mechanisms {
         facet("mechanism", m);
     }

@@ -93,8 +93,7 @@ pub struct SearchResponse {
     pub expansions: Vec<build::Expansion>,
 }
 
-/// Facet counts: dimension → value → count.
-pub type Counts = BTreeMap<String, BTreeMap<String, u64>>;
+pub use facets::Counts;
 
 /// What one collection pass yields: total, facet counts, the ranked page.
 type Pass = (usize, Counts, Vec<(f32, DocAddress)>);
@@ -194,12 +193,7 @@ impl Searchable {
                 }
             },
         );
-        // `doc` has one value per document: counted from its fast field, not as a facet
-        let dims: Vec<&str> = FACETS.iter().copied().filter(|d| *d != "doc").collect();
-        let collectors = (Count, facets::collector(&dims), facets::FieldCounter::new("doc"), top);
-        let (total, facet_counts, doc_counts, page) = searcher.search(query, &collectors)?;
-        let mut facet_counts = facets::counts(&facet_counts, &dims);
-        facet_counts.insert("doc".to_string(), doc_counts);
+        let (total, facet_counts, page) = searcher.search(query, &(Count, facets::FieldCounter, top))?;
         let page = if ranked && req.limit > 0 { page } else { Vec::new() };
         Ok((total, facet_counts, page))
     }
