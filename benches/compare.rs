@@ -15,7 +15,11 @@
 //!
 //! Run: `CONSULTA_BENCH_DOCS=5000 cargo bench --bench compare`
 
+mod common;
+
 use std::path::{Path, PathBuf};
+
+use common::{corpus_files, generate, GEN};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -26,7 +30,6 @@ use tantivy::query::QueryParser;
 use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 use tantivy::{doc, Index, IndexWriter, TantivyDocument};
 
-const GEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/bench/gen_corpus.py");
 const QUERIES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/bench/queries.txt");
 const SHIPPED_CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus");
 const RELEASE_BIN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/target/release/consulta");
@@ -169,30 +172,6 @@ fn verdict(ok: bool) -> &'static str {
 
 // ---------------------------------------------------------------------------------------------
 // corpus
-
-fn generate(out: &Path, docs: usize) -> f64 {
-    let started = Instant::now();
-    let status = Command::new("python3")
-        .arg(GEN)
-        .args(["--docs", &docs.to_string(), "--seed", "1", "--jobs", &nproc().to_string(), "--out"])
-        .arg(out)
-        .stdout(Stdio::null())
-        .status()
-        .expect("python3 runs");
-    assert!(status.success(), "gen_corpus.py failed: {status}");
-    started.elapsed().as_secs_f64()
-}
-
-/// The files both engines index: what consulta reads (`.txt`, `.md`), sorted.
-fn corpus_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("corpus dir")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| index::corpus::EXTENSIONS.iter().any(|x| e == *x)))
-        .collect();
-    files.sort();
-    files
-}
 
 fn dir_bytes(dir: &Path) -> u64 {
     std::fs::read_dir(dir)

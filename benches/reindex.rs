@@ -6,13 +6,15 @@
 //! Run: `CONSULTA_BENCH_DOCS=5000 cargo bench --bench reindex`
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+mod common;
+
+use std::path::Path;
+
+use common::{corpus_files, generate, GEN};
 use std::time::Instant;
 
 use consulta::index::{self, writer, IndexOptions, IndexReport};
 
-const GEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/bench/gen_corpus.py");
 /// Incremental runs, each after appending one more paragraph to the same file.
 const EDITS: usize = 3;
 /// No-change runs.
@@ -26,15 +28,7 @@ fn main() {
     let docs: usize = std::env::var("CONSULTA_BENCH_DOCS").ok().and_then(|v| v.parse().ok()).unwrap_or(5000);
     let tmp = tempfile::tempdir().expect("temp dir");
     let corpus = tmp.path().join("corpus");
-    let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let status = Command::new("python3")
-        .arg(GEN)
-        .args(["--docs", &docs.to_string(), "--seed", "1", "--jobs", &jobs.to_string(), "--out"])
-        .arg(&corpus)
-        .stdout(Stdio::null())
-        .status()
-        .expect("python3 runs");
-    assert!(status.success(), "gen_corpus.py failed: {status}");
+    generate(&corpus, docs);
     let files = corpus_files(&corpus);
     assert_eq!(files.len(), docs, "one file per document");
     let bytes: u64 = files.iter().map(|f| f.metadata().expect("metadata").len()).sum();
@@ -116,16 +110,6 @@ fn append_paragraph(path: &Path, round: usize) {
          protocol on labour mobility and consular assistance at the next plenary meeting.\n"
     )
     .expect("append");
-}
-
-fn corpus_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("corpus dir")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| index::corpus::EXTENSIONS.iter().any(|x| e == *x)))
-        .collect();
-    files.sort();
-    files
 }
 
 fn median(v: &mut [f64]) -> f64 {
