@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::util::run_in;
+use crate::util::{run_in, run_shared};
 
 fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -63,16 +63,13 @@ fn search_builds_a_missing_index_then_reuses_it() {
 
 #[test]
 fn exit_codes_follow_the_contract() {
-    let index = crate::util::shared_index().to_str().expect("utf-8").to_string();
-    let corpus = crate::util::corpus_dir().to_str().expect("utf-8").to_string();
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let zero = run_in(here, &["search", "zzzzqqqq", "--index", &index, "--corpus", &corpus]);
+    let zero = run_shared(&["search", "zzzzqqqq"]);
     assert_eq!(zero.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&zero.stdout).starts_with("0 results"));
-    let bad_kind = run_in(here, &["search", "x", "--kind", "chapter", "--index", &index, "--corpus", &corpus]);
+    let bad_kind = run_shared(&["search", "x", "--kind", "chapter"]);
     assert_eq!(bad_kind.status.code(), Some(2));
     assert!(stderr(&bad_kind).contains("unknown --kind \"chapter\"; use one of intro,"), "{}", stderr(&bad_kind));
-    let bad_flag = run_in(here, &["search", "--no-such-flag"]);
+    let bad_flag = run_shared(&["search", "--no-such-flag"]);
     assert_eq!(bad_flag.status.code(), Some(2));
     let no_corpus =
         run_in(Path::new("/"), &["index", "--corpus", "/nonexistent-corpus", "--index", "/tmp/consulta-never"]);
@@ -82,14 +79,11 @@ fn exit_codes_follow_the_contract() {
 
 #[test]
 fn show_prints_a_record_and_an_outline() {
-    let index = crate::util::shared_index().to_str().expect("utf-8").to_string();
-    let corpus = crate::util::corpus_dir().to_str().expect("utf-8").to_string();
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = run_in(here, &["show", "006_plenaria_crm_csm_2024_es#roadmap-3", "--index", &index, "--corpus", &corpus]);
+    let out = run_shared(&["show", "006_plenaria_crm_csm_2024_es#roadmap-3"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.starts_with("Hoja de ruta 3 [roadmap]"), "{text}");
-    let outline = run_in(here, &["show", "000_4092b891d15061c0.txt", "--index", &index, "--corpus", &corpus]);
+    let outline = run_shared(&["show", "000_4092b891d15061c0.txt"]);
     let text = String::from_utf8_lossy(&outline.stdout);
     assert_eq!(text.lines().count(), 7, "{text}");
     assert!(text.contains("partnerships     Partnership models by the ISCM"), "{text}");
@@ -103,10 +97,7 @@ fn analyze_prints_tokens_per_analyzer() {
 
 #[test]
 fn show_prints_a_roadmap_as_a_card() {
-    let index = crate::util::shared_index().to_str().expect("utf-8").to_string();
-    let corpus = crate::util::corpus_dir().to_str().expect("utf-8").to_string();
-    let out =
-        run_in(Path::new("."), &["show", "003_896af30beb401831#roadmap-3", "--index", &index, "--corpus", &corpus]);
+    let out = run_shared(&["show", "003_896af30beb401831#roadmap-3"]);
     let text = String::from_utf8_lossy(&out.stdout);
     for line in [
         "Theme: Social and labor integration of migrants",
@@ -116,23 +107,17 @@ fn show_prints_a_roadmap_as_a_card() {
     ] {
         assert!(text.lines().any(|l| l.starts_with(line)), "missing {line:?} in\n{text}");
     }
-    let json = run_in(
-        Path::new("."),
-        &["show", "003_896af30beb401831#roadmap-3", "--json", "--index", &index, "--corpus", &corpus],
-    );
+    let json = run_shared(&["show", "003_896af30beb401831#roadmap-3", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
     assert_eq!(v[0]["roadmap"]["outcomes"][1]["indicators"].as_array().map(Vec::len), Some(3));
 }
 
 #[test]
 fn lookup_profiles_a_mechanism_by_any_name_and_a_session() {
-    let index = crate::util::shared_index().to_str().expect("utf-8").to_string();
-    let corpus = crate::util::corpus_dir().to_str().expect("utf-8").to_string();
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
     let json = |args: &[&str]| -> serde_json::Value {
         let mut all = args.to_vec();
-        all.extend(["--json", "--index", &index, "--corpus", &corpus]);
-        let out = run_in(here, &all);
+        all.push("--json");
+        let out = run_shared(&all);
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
         serde_json::from_slice(&out.stdout).expect("json")
     };
@@ -152,16 +137,14 @@ fn lookup_profiles_a_mechanism_by_any_name_and_a_session() {
         .expect("003 session 5");
     assert_eq!(english["led_by"][0], "Belize");
     assert_eq!(english["practices"].as_array().map(Vec::len), Some(7));
-    let unknown = run_in(here, &["lookup", "Atlantis", "--index", &index, "--corpus", &corpus]);
+    let unknown = run_shared(&["lookup", "Atlantis"]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(stderr(&unknown).contains("\"Atlantis\" is not in the glossary; known mechanisms: RCM, SACM"));
 }
 
 #[test]
 fn acronyms_lists_glossary_and_mined_entries() {
-    let index = crate::util::shared_index().to_str().expect("utf-8").to_string();
-    let corpus = crate::util::corpus_dir().to_str().expect("utf-8").to_string();
-    let out = run_in(Path::new("."), &["acronyms", "--json", "--index", &index, "--corpus", &corpus]);
+    let out = run_shared(&["acronyms", "--json"]);
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("json");
     let find = |acr: &str| rows.iter().find(|r| r["acronym"] == acr).unwrap_or_else(|| panic!("{acr} listed"));
     assert_eq!(find("CSM")["id"], "SACM");

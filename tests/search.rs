@@ -151,12 +151,7 @@ fn phrases_exclusions_and_filters_without_words() {
 #[test]
 fn malformed_queries_never_crash() {
     for q in ["\"unclosed", "- x", "AND OR NOT", "kind:", "((()))", "\u{0301}", "a:b:c", "x ---x", "kind:chapter"] {
-        let index = crate::util::shared_index().to_str().expect("utf-8").to_string();
-        let corpus = crate::util::corpus_dir().to_str().expect("utf-8").to_string();
-        let out = crate::util::run_in(
-            std::path::Path::new("."),
-            &["search", "--index", &index, "--corpus", &corpus, "--", q],
-        );
+        let out = crate::util::run_shared(&["search", "--", q]);
         let code = out.status.code().expect("exited");
         assert!(code == 0 || code == 2, "{q:?} exited {code}: {}", String::from_utf8_lossy(&out.stderr));
         if code == 2 {

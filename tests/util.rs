@@ -35,13 +35,21 @@ pub fn run_in(cwd: &Path, args: &[&str]) -> Output {
         .expect("the consulta binary runs")
 }
 
-/// Runs `consulta search ARGS --json` against the shared index and parses the response.
-pub fn search_json(args: &[&str]) -> serde_json::Value {
+/// Runs `consulta SUBCOMMAND ARGS…` against the shared index and the repository's corpus (the
+/// paths go right after the subcommand, so a trailing `-- QUERY` stays last).
+pub fn run_shared(args: &[&str]) -> Output {
     let index = shared_index().to_str().expect("utf-8 temp path").to_string();
     let corpus = corpus_dir().to_str().expect("utf-8 corpus path").to_string();
-    let mut all = vec!["search", "--json", "--index", &index, "--corpus", &corpus];
+    let mut all = vec![args[0], "--index", &index, "--corpus", &corpus];
+    all.extend_from_slice(&args[1..]);
+    run_in(Path::new(env!("CARGO_MANIFEST_DIR")), &all)
+}
+
+/// Runs `consulta search ARGS --json` against the shared index and parses the response.
+pub fn search_json(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["search", "--json"];
     all.extend_from_slice(args);
-    let out = run_in(Path::new(env!("CARGO_MANIFEST_DIR")), &all);
+    let out = run_shared(&all);
     assert!(out.status.success(), "search {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).expect("search --json prints one JSON object")
 }
