@@ -5,6 +5,7 @@
 //! time to accept any alias as a filter value (`--mechanism CSM` means SACM). Acronyms written
 //! in capitals match case-sensitively: "CAN" (Andean Community) is not the verb "can".
 
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -78,7 +79,7 @@ struct Pattern {
 pub struct Glossary {
     entities: Vec<Entity>,
     /// Patterns by their first folded word, longest first.
-    by_first: HashMap<String, Vec<Pattern>>,
+    by_first: FxHashMap<String, Vec<Pattern>>,
     /// Every name (id or alias), folded and whitespace-normalized, to its entity.
     by_name: HashMap<String, usize>,
 }
@@ -112,7 +113,7 @@ impl Glossary {
     }
 
     fn new(entities: Vec<Entity>) -> Result<Glossary, String> {
-        let mut by_first: HashMap<String, Vec<Pattern>> = HashMap::new();
+        let mut by_first: FxHashMap<String, Vec<Pattern>> = FxHashMap::default();
         let mut by_name = HashMap::new();
         for (i, e) in entities.iter().enumerate() {
             for name in std::iter::once(&e.id).chain(&e.aliases) {
@@ -158,7 +159,7 @@ impl Glossary {
 
     /// Calls `found` for each entity mention in `text`, longest alias first at each word.
     pub fn scan(&self, text: &str, mut found: impl FnMut(&Entity)) {
-        self.walk(text, |e, _, _, _| found(e));
+        self.walk(&words(text), |e, _, _, _| found(e));
     }
 
     /// The entity that `text` names as a whole ("Puebla Process", "CSM"), honouring the case of
@@ -182,15 +183,21 @@ impl Glossary {
 
     /// Every mention in `text`, in order, longest alias first at each word.
     pub fn mentions_in(&self, text: &str) -> Vec<Mention<'_>> {
+        self.mentions_among(&words(text))
+    }
+
+    /// Every mention among `words` (from [`words()`] of one text), for a caller that needs the
+    /// words for more than this scan.
+    pub fn mentions_among(&self, words: &[Word<'_>]) -> Vec<Mention<'_>> {
         let mut out = Vec::new();
-        self.walk(text, |entity, from, to, words| out.push(Mention { entity, from, to, words }));
+        self.walk(words, |entity, from, to, words| out.push(Mention { entity, from, to, words }));
         out
     }
 
     /// The one scan behind the others: each mention with its byte range and word count. Words
     /// are folded into one reused buffer; only a word that can start an alias is compared on.
-    fn walk<'g>(&'g self, text: &str, mut found: impl FnMut(&'g Entity, usize, usize, usize)) {
-        let ws: Vec<Word<'_>> = words(text).into_iter().filter(|w| w.span == 1).collect();
+    fn walk<'g>(&'g self, words: &[Word<'_>], mut found: impl FnMut(&'g Entity, usize, usize, usize)) {
+        let ws: Vec<&Word<'_>> = words.iter().filter(|w| w.span == 1).collect();
         let mut buf = String::new();
         let mut i = 0;
         while i < ws.len() {

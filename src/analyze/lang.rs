@@ -4,7 +4,7 @@
 //! ("Comisión Intersectorial para la Respuesta Rápida…"), so detection runs on each section, and
 //! a short or undecided text falls back to its document's language.
 
-use super::words::words;
+use super::words::{words, Word};
 use crate::model::Lang;
 
 const EN_MARKERS: &[&str] = &[
@@ -18,16 +18,29 @@ const ES_MARKERS: &[&str] = &[
 
 /// Detects the language of `text`; `None` when it has too few marker words to tell.
 pub fn detect(text: &str) -> Option<Lang> {
-    let (mut en, mut es) = (0usize, 0usize);
     // only the first few thousand bytes: enough words to tell, and sections can be long
-    let mut end = text.len().min(4000);
+    let mut end = text.len().min(DETECT_BYTES);
     while !text.is_char_boundary(end) {
         end -= 1;
     }
+    detect_among(&words(&text[..end]))
+}
+
+/// How much of a text [`detect`] reads.
+pub const DETECT_BYTES: usize = 4000;
+
+/// Detects the language of the text `words` come from (see [`detect`]), for a caller that
+/// split it already.
+pub fn detect_among(words: &[Word<'_>]) -> Option<Lang> {
+    let (mut en, mut es) = (0usize, 0usize);
     let mut lower = String::new();
-    for w in words(&text[..end]).into_iter().filter(|w| w.span == 1 && w.text.len() <= 5) {
+    for w in words.iter().filter(|w| w.span == 1 && w.text.len() <= 5) {
         lower.clear();
-        lower.extend(w.text.chars().flat_map(char::to_lowercase));
+        if w.text.is_ascii() {
+            lower.extend(w.text.bytes().map(|b| b.to_ascii_lowercase() as char));
+        } else {
+            lower.extend(w.text.chars().flat_map(char::to_lowercase));
+        }
         // shared words ("a") appear in neither list: only the difference matters
         en += usize::from(EN_MARKERS.contains(&lower.as_str()));
         es += usize::from(ES_MARKERS.contains(&lower.as_str()));

@@ -19,8 +19,10 @@ pub mod lang;
 pub mod thesaurus;
 pub mod words;
 
-use std::collections::HashSet;
+use std::cell::RefCell;
 use std::sync::LazyLock;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
@@ -88,36 +90,51 @@ impl Analyzer {
     }
 
     /// Analyzes text already in NFC; calls `emit` for each token, reusing one buffer.
+    ///
+    /// The terms of the stemmed analyzers are memoized per thread (see [`TermCache`]): a
+    /// text is mostly words seen before, and stemming is the costliest step of analysis.
     pub fn for_each_token(self, text: &str, mut emit: impl FnMut(&str, &words::Word<'_>)) {
-        let stemmer = match self {
-            Analyzer::Stemmed(Lang::En) => Some(&*EN_STEMMER),
-            Analyzer::Stemmed(Lang::Es) => Some(&*ES_STEMMER),
-            Analyzer::Folded => None,
-        };
-        // reused buffers: the folded word (the stop lists are folded) and its lowercase form
-        // (what Snowball expects); only stemming allocates, and only when it changes the word
-        let (mut buf, mut lower) = (String::new(), String::new());
-        for word in words::words(text) {
-            if word.text.len() > MAX_TOKEN_BYTES {
-                continue;
+        let Analyzer::Stemmed(lang) = self else {
+            let mut buf = String::new();
+            for word in words::words(text).into_iter().filter(|w| w.text.len() <= MAX_TOKEN_BYTES) {
+                buf.clear();
+                fold::fold_into(word.text, &mut buf);
+                emit(&buf, &word);
             }
-            buf.clear();
-            fold::fold_into(word.text, &mut buf);
-            if let (Analyzer::Stemmed(lang), Some(stemmer)) = (self, stemmer) {
-                if stop_list(lang).contains(buf.as_str()) {
+            return;
+        };
+        TERM_CACHES.with(|caches| {
+            let mut spare = TermCache::default();
+            let mut cache = caches[lang as usize].try_borrow_mut();
+            let cache = cache.as_deref_mut().unwrap_or(&mut spare);
+            let mut scratch = Scratch::default();
+            for word in words::words(text) {
+                if word.text.len() > MAX_TOKEN_BYTES {
                     continue;
                 }
-                if word.span == 1 && !buf.bytes().any(|b| b.is_ascii_digit()) {
-                    lower.clear();
-                    lower.extend(word.text.chars().flat_map(char::to_lowercase));
-                    let restored = if lang == Lang::Es { restore_accent(&lower) } else { None };
-                    let stem = stemmer.stem(restored.as_deref().unwrap_or(&lower));
-                    buf.clear();
-                    fold::fold_into(&stem, &mut buf);
+                if word.span > 1 {
+                    // a compound ("CA-4") is folded whole, never stemmed nor a stop word
+                    if let Some(term) = stemmed_term(lang, word.text, false, &mut scratch) {
+                        emit(term, &word);
+                    }
+                    continue;
+                }
+                if let Some(known) = cache.0.get(word.text) {
+                    if let Some(term) = known {
+                        emit(term, &word);
+                    }
+                    continue;
+                }
+                let term = stemmed_term(lang, word.text, true, &mut scratch);
+                if cache.0.len() >= TermCache::CAPACITY {
+                    cache.0.clear();
+                }
+                cache.0.insert(word.text.into(), term.map(Into::into));
+                if let Some(term) = term {
+                    emit(term, &word);
                 }
             }
-            emit(&buf, &word);
-        }
+        });
     }
 
     fn analyze_nfc(self, text: &str) -> Vec<Token> {
@@ -132,20 +149,71 @@ impl Analyzer {
 static EN_STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
 static ES_STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::Spanish));
 
-static STOP_EN: LazyLock<HashSet<&'static str>> = LazyLock::new(|| word_list(include_str!("data/stopwords_en.txt")));
-static STOP_ES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| word_list(include_str!("data/stopwords_es.txt")));
+static STOP_EN: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| word_list(include_str!("data/stopwords_en.txt")));
+static STOP_ES: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| word_list(include_str!("data/stopwords_es.txt")));
 
 /// Parses a one-word-per-line data file; `#` starts a comment line.
-fn word_list(data: &'static str) -> HashSet<&'static str> {
+fn word_list(data: &'static str) -> FxHashSet<&'static str> {
     data.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
 }
 
 /// The stop words of `lang`, folded.
-fn stop_list(lang: Lang) -> &'static HashSet<&'static str> {
+fn stop_list(lang: Lang) -> &'static FxHashSet<&'static str> {
     match lang {
         Lang::En => &STOP_EN,
         Lang::Es => &STOP_ES,
     }
+}
+
+/// Memo of one stemmed analyzer's terms: word as written → its term, `None` for a stop
+/// word. Bounded: emptied when full, so a long run over a large vocabulary stays small.
+#[derive(Debug, Default)]
+struct TermCache(FxHashMap<Box<str>, Option<Box<str>>>);
+
+impl TermCache {
+    const CAPACITY: usize = 200_000;
+}
+
+thread_local! {
+    /// One [`TermCache`] per language (indexed by `Lang as usize`), per thread.
+    static TERM_CACHES: [RefCell<TermCache>; 2] = Default::default();
+}
+
+/// Reused buffers of [`stemmed_term`].
+#[derive(Default)]
+struct Scratch {
+    /// The folded word, then the folded stem.
+    term: String,
+    /// The lowercase word, the form Snowball expects.
+    lower: String,
+}
+
+/// The term of one word under `lang`'s stemmed analyzer, `None` for a stop word. A word with a
+/// digit, or not `stem`-able (a compound), is only folded.
+fn stemmed_term<'s>(lang: Lang, word: &str, stem: bool, scratch: &'s mut Scratch) -> Option<&'s str> {
+    let Scratch { term, lower } = scratch;
+    term.clear();
+    fold::fold_into(word, term);
+    if stop_list(lang).contains(term.as_str()) {
+        return None;
+    }
+    if stem && !term.bytes().any(|b| b.is_ascii_digit()) {
+        lower.clear();
+        if word.is_ascii() {
+            lower.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+        } else {
+            lower.extend(word.chars().flat_map(char::to_lowercase));
+        }
+        let restored = if lang == Lang::Es { restore_accent(lower) } else { None };
+        let stemmer = match lang {
+            Lang::En => &*EN_STEMMER,
+            Lang::Es => &*ES_STEMMER,
+        };
+        let stemmed = stemmer.stem(restored.as_deref().unwrap_or(lower));
+        term.clear();
+        fold::fold_into(&stemmed, term);
+    }
+    Some(term)
 }
 
 /// Puts back the accent of Spanish suffixes that users type without it, so the stemmer treats

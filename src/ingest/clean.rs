@@ -366,6 +366,18 @@ fn to_superscript(d: char) -> char {
 
 /// Collapses runs of whitespace (tabs included) to one space and trims.
 fn collapse_ws(s: &str) -> String {
+    // most lines are already tidy: single spaces between words, no other white space
+    let tidy = !s.starts_with(' ')
+        && !s.ends_with(' ')
+        && !s.contains("  ")
+        && if s.is_ascii() {
+            !s.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'))
+        } else {
+            !s.chars().any(|c| c.is_whitespace() && c != ' ')
+        };
+    if tidy {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for w in s.split_whitespace() {
         if !out.is_empty() {

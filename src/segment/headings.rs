@@ -102,8 +102,9 @@ pub fn opens(text: &str) -> Option<Opens> {
 /// Classifies a paragraph as a heading, or not.
 pub fn heading(par: &str) -> Option<Heading> {
     let par = par.trim();
-    let words = par.split_whitespace().count();
-    if par.chars().count() > 160 || words > 22 || words == 0 || par.starts_with(['-', '•', '–', '·']) {
+    // counted no further than the limits: most paragraphs are long sentences, not headings
+    let words = par.split_whitespace().take(23).count();
+    if par.chars().nth(160).is_some() || words > 22 || words == 0 || par.starts_with(['-', '•', '–', '·']) {
         return None;
     }
     let last = par.chars().last()?;

@@ -47,7 +47,12 @@ pub fn title_block_len(paragraphs: &[String], is_structural: impl Fn(&str) -> bo
 /// The survey's "Name of the ISCM: …" paragraph, if any: its mechanism name.
 pub fn iscm_name(paragraphs: &[String]) -> Option<(usize, String)> {
     paragraphs.iter().enumerate().find_map(|(i, p)| {
-        let f = fold(p);
+        // the label is at the start: fold no more of the paragraph than the longest label
+        let mut end = p.len().min(64);
+        while !p.is_char_boundary(end) {
+            end -= 1;
+        }
+        let f = fold(&p[..end]);
         ISCM_NAME
             .iter()
             .any(|m| f.starts_with(m))
@@ -133,6 +138,16 @@ pub fn mechanisms(block: &[String], iscm: Option<&str>) -> Vec<String> {
 
 /// The document's main language (English when undecided).
 pub fn language(paragraphs: &[String]) -> Lang {
-    let sample: String = paragraphs.iter().take(40).map(String::as_str).collect::<Vec<_>>().join(" ");
+    // detection reads the first few thousand bytes only: join no more than that
+    let mut sample = String::new();
+    for p in paragraphs.iter().take(40) {
+        if sample.len() >= 4000 {
+            break;
+        }
+        if !sample.is_empty() {
+            sample.push(' ');
+        }
+        sample.push_str(p);
+    }
     lang::detect(&sample).unwrap_or(Lang::En)
 }

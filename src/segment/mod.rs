@@ -20,7 +20,7 @@ pub mod toc;
 use std::collections::HashSet;
 
 use crate::analyze::entities::{self, EntityKind, GLOSSARY};
-use crate::analyze::lang;
+use crate::analyze::{lang, words};
 use crate::ingest::{CleanDoc, Footnote};
 use crate::model::{DocMeta, Document, Lang, Section, SectionKind};
 use headings::{Heading, Opens};
@@ -412,7 +412,13 @@ fn record(
     let mut mechanisms = meta.mechanisms.clone();
     let mut countries = Vec::new();
     let mut entities: Vec<String> = Vec::new();
-    let mentions = GLOSSARY.mentions_in(&both);
+    // one split serves the entity scan (heading and text) and language detection (text)
+    let ws = words::words(&both);
+    let mentions = GLOSSARY.mentions_among(&ws);
+    let text_from = heading.len() + 1;
+    let text_words = ws.iter().position(|w| w.from >= text_from).map_or(&ws[ws.len()..], |i| &ws[i..]);
+    let read = text_words.iter().position(|w| w.to > text_from + lang::DETECT_BYTES).unwrap_or(text_words.len());
+    let lang = lang::detect_among(&text_words[..read]).unwrap_or(meta.lang);
     for e in mentions.iter().map(|m| m.entity) {
         let list = match e.kind {
             EntityKind::Mechanism => Some(&mut mechanisms),
@@ -435,7 +441,7 @@ fn record(
         countries,
         entities,
         defines,
-        lang: lang::detect(&text).unwrap_or(meta.lang),
+        lang,
         text,
         parent: None,
         roadmap: None,

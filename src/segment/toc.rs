@@ -67,6 +67,9 @@ pub fn recover(contents: &[String], body: &[String], title: &str, lang: Lang) ->
         .filter(|(i, _)| anchor_at[*i].is_none())
         .map(|(i, entry)| Entry::new(i, entry, analyzer, &title_terms))
         .collect();
+    if entries.is_empty() {
+        return Vec::new(); // every entry is a heading of the body: nothing was lost
+    }
     // allowed range of each entry: between the anchors around it
     let range = |e: &Entry| {
         let lo = anchor_at[..e.index].iter().rev().find_map(|a| *a).map_or(0, |a| a + 1);
@@ -193,7 +196,7 @@ impl Para {
             after_list: prev.is_some_and(is_list_line),
             after_label: prev.is_some_and(is_label),
             // a section opens with a sentence, not a three-word line inside another section
-            excluded: heading || after_heading || is_list_line(text) || text.split_whitespace().count() < 6,
+            excluded: heading || after_heading || is_list_line(text) || text.split_whitespace().nth(5).is_none(),
         }
     }
 }
