@@ -90,51 +90,33 @@ impl Analyzer {
     }
 
     /// Analyzes text already in NFC; calls `emit` for each token, reusing one buffer.
+    pub fn for_each_token(self, text: &str, mut emit: impl FnMut(&str, &words::Word<'_>)) {
+        let mut term = String::new();
+        for word in words::words(text) {
+            if self.term_into(&word, &mut term) {
+                emit(&term, &word);
+            }
+        }
+    }
+
+    /// Writes the term of one word (from [`words::words`] of NFC text) into `out`; `false` when
+    /// the word gives none (a stop word, or longer than any word).
     ///
     /// The terms of the stemmed analyzers are memoized per thread (see [`TermCache`]): a
     /// text is mostly words seen before, and stemming is the costliest step of analysis.
-    pub fn for_each_token(self, text: &str, mut emit: impl FnMut(&str, &words::Word<'_>)) {
+    pub fn term_into(self, word: &words::Word<'_>, out: &mut String) -> bool {
+        out.clear();
+        if word.text.len() > MAX_TOKEN_BYTES {
+            return false;
+        }
         let Analyzer::Stemmed(lang) = self else {
-            let mut buf = String::new();
-            for word in words::words(text).into_iter().filter(|w| w.text.len() <= MAX_TOKEN_BYTES) {
-                buf.clear();
-                fold::fold_into(word.text, &mut buf);
-                emit(&buf, &word);
-            }
-            return;
+            fold::fold_into(word.text, out);
+            return true;
         };
-        TERM_CACHES.with(|caches| {
-            let mut spare = TermCache::default();
-            let mut cache = caches[lang as usize].try_borrow_mut();
-            let cache = cache.as_deref_mut().unwrap_or(&mut spare);
-            let mut scratch = Scratch::default();
-            for word in words::words(text) {
-                if word.text.len() > MAX_TOKEN_BYTES {
-                    continue;
-                }
-                if word.span > 1 {
-                    // a compound ("CA-4") is folded whole, never stemmed nor a stop word
-                    if let Some(term) = stemmed_term(lang, word.text, false, &mut scratch) {
-                        emit(term, &word);
-                    }
-                    continue;
-                }
-                if let Some(known) = cache.0.get(word.text) {
-                    if let Some(term) = known {
-                        emit(term, &word);
-                    }
-                    continue;
-                }
-                let term = stemmed_term(lang, word.text, true, &mut scratch);
-                if cache.0.len() >= TermCache::CAPACITY {
-                    cache.0.clear();
-                }
-                cache.0.insert(word.text.into(), term.map(Into::into));
-                if let Some(term) = term {
-                    emit(term, &word);
-                }
-            }
-        });
+        STEMMING.with(|stemming| match stemming.try_borrow_mut() {
+            Ok(mut s) => s.term_into(lang, word, out),
+            Err(_) => Stemming::default().term_into(lang, word, out),
+        })
     }
 
     fn analyze_nfc(self, text: &str) -> Vec<Token> {
@@ -174,9 +156,37 @@ impl TermCache {
     const CAPACITY: usize = 200_000;
 }
 
+/// A thread's stemming state: one [`TermCache`] per language (by `Lang as usize`) and the
+/// buffers of [`stemmed_term`].
+#[derive(Default)]
+struct Stemming {
+    caches: [TermCache; 2],
+    scratch: Scratch,
+}
+
 thread_local! {
-    /// One [`TermCache`] per language (indexed by `Lang as usize`), per thread.
-    static TERM_CACHES: [RefCell<TermCache>; 2] = Default::default();
+    static STEMMING: RefCell<Stemming> = Default::default();
+}
+
+impl Stemming {
+    fn term_into(&mut self, lang: Lang, word: &words::Word<'_>, out: &mut String) -> bool {
+        if word.span > 1 {
+            // a compound ("CA-4") is folded whole, never stemmed
+            return stemmed_term(lang, word.text, false, &mut self.scratch).map(|t| out.push_str(t)).is_some();
+        }
+        let cache = &mut self.caches[lang as usize].0;
+        let known = match cache.get(word.text) {
+            Some(known) => known.as_deref(),
+            None => {
+                let term = stemmed_term(lang, word.text, true, &mut self.scratch);
+                if cache.len() >= TermCache::CAPACITY {
+                    cache.clear();
+                }
+                cache.entry(word.text.into()).or_insert(term.map(Into::into)).as_deref()
+            }
+        };
+        known.map(|t| out.push_str(t)).is_some()
+    }
 }
 
 /// Reused buffers of [`stemmed_term`].

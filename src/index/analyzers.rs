@@ -4,59 +4,58 @@
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tantivy::Index;
 
+use crate::analyze::words::{words, Word};
 use crate::analyze::Analyzer;
 
 /// A tantivy tokenizer running one of consulta's analyzers.
 #[derive(Clone)]
 pub struct ConsultaTokenizer {
     analyzer: Analyzer,
-    tokens: Vec<Token>,
+    token: Token,
 }
 
 impl ConsultaTokenizer {
     /// Wraps `analyzer`.
     pub fn new(analyzer: Analyzer) -> Self {
-        ConsultaTokenizer { analyzer, tokens: Vec::new() }
+        ConsultaTokenizer { analyzer, token: Token::default() }
     }
 }
 
-/// Tokens of one text, produced in one pass and handed out in order.
+/// The tokens of one text, each analyzed as the stream reaches it into one reused token.
 pub struct ConsultaTokenStream<'a> {
-    tokens: &'a mut Vec<Token>,
-    next: usize,
+    analyzer: Analyzer,
+    words: std::vec::IntoIter<Word<'a>>,
+    token: &'a mut Token,
 }
 
 impl Tokenizer for ConsultaTokenizer {
     type TokenStream<'a> = ConsultaTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> ConsultaTokenStream<'a> {
-        self.tokens.clear();
-        let tokens = &mut self.tokens;
-        self.analyzer.for_each_token(text, |term, w| {
-            tokens.push(Token {
-                offset_from: w.from,
-                offset_to: w.to,
-                position: w.position,
-                text: term.to_string(),
-                position_length: w.span,
-            })
-        });
-        ConsultaTokenStream { tokens: &mut self.tokens, next: 0 }
+        ConsultaTokenStream { analyzer: self.analyzer, words: words(text).into_iter(), token: &mut self.token }
     }
 }
 
 impl TokenStream for ConsultaTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        self.next += 1;
-        self.next <= self.tokens.len()
+        for w in self.words.by_ref() {
+            if self.analyzer.term_into(&w, &mut self.token.text) {
+                self.token.offset_from = w.from;
+                self.token.offset_to = w.to;
+                self.token.position = w.position;
+                self.token.position_length = w.span;
+                return true;
+            }
+        }
+        false
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
+        self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
+        self.token
     }
 }
 
