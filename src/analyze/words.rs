@@ -30,13 +30,11 @@ pub struct Word<'a> {
 pub fn words(text: &str) -> Vec<Word<'_>> {
     let mut parts: Vec<(usize, &str)> = Vec::with_capacity(text.len() / 6);
     uax29_words(text, &mut parts);
-    let parts: Vec<(usize, &str)> =
-        parts.into_iter().map(|(i, w)| strip_possessive(i, w)).filter(|(_, w)| !w.is_empty()).collect();
-
+    let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(parts.len() + 4);
     let mut i = 0;
     while i < parts.len() {
-        let run_end = compound_end(text, &parts, i);
+        let run_end = compound_end(bytes, &parts, i);
         if run_end > i + 1 {
             let from = parts[i].0;
             let (last_from, last) = parts[run_end - 1];
@@ -51,12 +49,14 @@ pub fn words(text: &str) -> Vec<Word<'_>> {
     out
 }
 
-/// UAX #29 words of `text` that hold a letter or digit, with their byte offsets.
+/// UAX #29 words of `text` that hold a letter or digit, with their byte offsets, possessives
+/// stripped.
 ///
-/// Word boundaries never cross whitespace, so the text is cut at whitespace first and each
-/// ASCII chunk (most of these reports) takes [`ascii_words`], a direct transcription of the
-/// UAX #29 rules that matter for ASCII; other chunks go to `unicode-segmentation`. A property
-/// test checks that both give the same words on ASCII input.
+/// Word boundaries never cross whitespace, so the text is cut at whitespace first. An ASCII
+/// chunk (most of these reports) takes [`ascii_words`], a chunk of Latin letters and common
+/// punctuation [`latin_words`]: both transcribe the UAX #29 rules that matter for those
+/// characters. Any other chunk goes to `unicode-segmentation`. A property test checks that the
+/// fast paths give the same words as the full algorithm.
 fn uax29_words<'a>(text: &'a str, out: &mut Vec<(usize, &'a str)>) {
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -71,19 +71,24 @@ fn uax29_words<'a>(text: &'a str, out: &mut Vec<(usize, &'a str)>) {
             ascii &= bytes[i].is_ascii();
             i += 1;
         }
-        // a non-ASCII chunk may hold Unicode whitespace: hand it whole to the full algorithm
         let chunk = &text[start..i];
         if ascii {
             ascii_words(chunk, start, out);
         } else {
-            out.extend(
-                chunk
-                    .split_word_bound_indices()
-                    .filter(|(_, w)| w.chars().any(char::is_alphanumeric))
-                    .map(|(j, w)| (start + j, w)),
-            );
+            let before = out.len();
+            if !latin_words(chunk, start, out) {
+                // a chunk with other scripts, marks or Unicode white space: the full algorithm
+                out.truncate(before);
+                out.extend(
+                    chunk
+                        .split_word_bound_indices()
+                        .filter(|(_, w)| w.chars().any(char::is_alphanumeric))
+                        .map(|(j, w)| (start + j, strip_possessive(w))),
+                );
+            }
         }
     }
+    out.retain(|(_, w)| !w.is_empty());
 }
 
 /// UAX #29 on an ASCII chunk without whitespace: runs of letters, digits and `_` (WB8–WB10,
@@ -121,22 +126,111 @@ fn ascii_words<'a>(chunk: &'a str, offset: usize, out: &mut Vec<(usize, &'a str)
             break;
         }
         if b[start..i].iter().any(u8::is_ascii_alphanumeric) {
-            out.push((offset + start, &chunk[start..i]));
+            out.push((offset + start, strip_possessive(&chunk[start..i])));
         }
     }
 }
 
+/// Word Break classes of the characters [`latin_words`] handles.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Wb {
+    Letter,
+    Digit,
+    /// `_` (ExtendNumLet).
+    Connector,
+    /// Joins letters (MidLetter).
+    MidLetter,
+    /// Joins letters or digits (MidNumLet, Single_Quote).
+    MidNumLet,
+    /// Joins digits (MidNum).
+    MidNum,
+    /// Breaks (Other).
+    Other,
+}
+
+/// The class of `c`, or `None` for a character the fast path leaves to the full algorithm.
+fn wb(c: char) -> Option<Wb> {
+    Some(match c {
+        'a'..='z' | 'A'..='Z' => Wb::Letter,
+        '0'..='9' => Wb::Digit,
+        '_' => Wb::Connector,
+        ':' | '\u{B7}' => Wb::MidLetter,
+        '.' | '\'' | '\u{2018}' | '\u{2019}' | '\u{2024}' => Wb::MidNumLet,
+        ',' | ';' => Wb::MidNum,
+        '\u{AA}' | '\u{B5}' | '\u{BA}' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{24F}' => Wb::Letter,
+        '!'..='~' => Wb::Other, // the rest of ASCII punctuation and symbols
+        '\u{A1}' | '\u{A2}'..='\u{A9}' | '\u{AB}' | '\u{AE}'..='\u{B4}' | '\u{B6}' | '\u{B8}'..='\u{B9}' => Wb::Other,
+        '\u{BB}'..='\u{BF}' | '\u{D7}' | '\u{F7}' => Wb::Other,
+        '\u{2010}'..='\u{2017}' | '\u{201A}'..='\u{2023}' | '\u{2025}'..='\u{2026}' | '\u{2030}'..='\u{203A}' => {
+            Wb::Other
+        }
+        '\u{20AC}' => Wb::Other,
+        _ => return None,
+    })
+}
+
+/// UAX #29 on a chunk without ASCII whitespace whose characters all have a [`wb`] class: the
+/// rules of [`ascii_words`] over Latin letters. `false` (with words possibly pushed) when a
+/// character has no class.
+fn latin_words<'a>(chunk: &'a str, offset: usize, out: &mut Vec<(usize, &'a str)>) -> bool {
+    let mut classes: Vec<(usize, Wb)> = Vec::with_capacity(chunk.len());
+    for (i, c) in chunk.char_indices() {
+        match wb(c) {
+            Some(class) => classes.push((i, class)),
+            None => return false,
+        }
+    }
+    let word = |c: Wb| matches!(c, Wb::Letter | Wb::Digit | Wb::Connector);
+    let mut k = 0;
+    while k < classes.len() {
+        if !word(classes[k].1) {
+            k += 1;
+            continue;
+        }
+        let start = k;
+        loop {
+            while k < classes.len() && word(classes[k].1) {
+                k += 1;
+            }
+            if k + 1 < classes.len() && word(classes[k + 1].1) {
+                let (prev, next) = (classes[k - 1].1, classes[k + 1].1);
+                let letters = prev == Wb::Letter && next == Wb::Letter;
+                let digits = prev == Wb::Digit && next == Wb::Digit;
+                let joins = match classes[k].1 {
+                    Wb::MidNumLet => letters || digits,
+                    Wb::MidLetter => letters,
+                    Wb::MidNum => digits,
+                    _ => false,
+                };
+                if joins {
+                    k += 1;
+                    continue;
+                }
+            }
+            break;
+        }
+        if classes[start..k].iter().any(|(_, c)| matches!(c, Wb::Letter | Wb::Digit)) {
+            let (from, to) = (classes[start].0, classes.get(k).map_or(chunk.len(), |(i, _)| *i));
+            out.push((offset + from, strip_possessive(&chunk[from..to])));
+        }
+    }
+    true
+}
+
 /// The end (exclusive) of the compound starting at part `i`: parts joined by exactly one `-`
 /// or `/` with at least one digit among them. Returns `i + 1` when there is no compound.
-fn compound_end(text: &str, parts: &[(usize, &str)], i: usize) -> usize {
+fn compound_end(text: &[u8], parts: &[(usize, &str)], i: usize) -> usize {
     let mut end = i + 1;
     while end < parts.len() {
         let (prev_from, prev) = parts[end - 1];
-        let gap = &text[prev_from + prev.len()..parts[end].0];
-        if gap != "-" && gap != "/" {
+        let gap = prev_from + prev.len();
+        if parts[end].0 != gap + 1 || !matches!(text[gap], b'-' | b'/') {
             break;
         }
         end += 1;
+    }
+    if end == i + 1 {
+        return end;
     }
     let has_digit = parts[i..end].iter().any(|(_, w)| w.bytes().any(|b| b.is_ascii_digit()));
     if has_digit {
@@ -146,13 +240,14 @@ fn compound_end(text: &str, parts: &[(usize, &str)], i: usize) -> usize {
     }
 }
 
-fn strip_possessive(from: usize, w: &str) -> (usize, &str) {
+/// "SACM's" → "SACM" (also with the typographic ’).
+fn strip_possessive(w: &str) -> &str {
     for suffix in ["'s", "’s", "'S", "’S"] {
         if let Some(stem) = w.strip_suffix(suffix) {
-            return (from, stem);
+            return stem;
         }
     }
-    (from, w)
+    w
 }
 
 #[cfg(test)]
@@ -206,12 +301,31 @@ mod tests {
         /// The ASCII fast path gives exactly the words of the full UAX #29 algorithm.
         #[test]
         fn ascii_fast_path_matches_uax29(s in "[a-zA-Z0-9_.,;:'\\- /()|]{0,40}") {
-            let mut fast = Vec::new();
-            uax29_words(&s, &mut fast);
-            let full: Vec<(usize, &str)> =
-                s.split_word_bound_indices().filter(|(_, w)| w.chars().any(char::is_alphanumeric)).collect();
-            proptest::prop_assert_eq!(fast, full);
+            assert_fast_path_matches(&s)?;
         }
+
+        /// So does the Latin fast path, on Spanish and French letters and the punctuation of
+        /// these reports, mixed with characters it leaves to the full algorithm.
+        #[test]
+        fn latin_fast_path_matches_uax29(
+            s in "[a-zA-Z0-9_.,;:'\\- ()ñÑáéíóúÁÉÍÓÚüçàèœŒªºµ·‘’“”«»¿¡–—…€°×÷\u{A0}\u{AD}\u{301}\u{2024}\u{2028}中ß]{0,40}"
+        ) {
+            assert_fast_path_matches(&s)?;
+        }
+    }
+
+    /// The fast paths of [`uax29_words`] against `unicode-segmentation` alone.
+    fn assert_fast_path_matches(s: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+        let mut fast = Vec::new();
+        uax29_words(s, &mut fast);
+        let full: Vec<(usize, &str)> = s
+            .split_word_bound_indices()
+            .filter(|(_, w)| w.chars().any(char::is_alphanumeric))
+            .map(|(i, w)| (i, strip_possessive(w)))
+            .filter(|(_, w)| !w.is_empty())
+            .collect();
+        proptest::prop_assert_eq!(fast, full);
+        Ok(())
     }
 
     #[test]

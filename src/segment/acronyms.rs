@@ -45,7 +45,7 @@ pub fn mine(paragraphs: &[&str]) -> Vec<(String, String)> {
 /// "CIPRAT Intersectoral Commission … (Colombia, Spanish acronym)" → ("CIPRAT", "Intersectoral …").
 fn list_row(p: &str) -> Option<(&str, String)> {
     let (acr, rest) = p.split_once(' ')?;
-    if !is_acronym(acr) || p.chars().count() > 200 || p.ends_with('.') {
+    if !is_acronym(acr) || p.chars().nth(200).is_some() || p.ends_with('.') {
         return None;
     }
     let name = rest.split(" (").next()?.trim();

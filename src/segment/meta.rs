@@ -41,7 +41,7 @@ pub fn family(paragraphs: &[String]) -> &'static str {
 /// Leading short paragraphs that name the document (title, date, place, author), up to the
 /// first structural heading or body paragraph.
 pub fn title_block_len(paragraphs: &[String], is_structural: impl Fn(&str) -> bool) -> usize {
-    paragraphs.iter().take(8).take_while(|p| p.chars().count() < 250 && !is_structural(p)).count()
+    paragraphs.iter().take(8).take_while(|p| p.chars().nth(249).is_none() && !is_structural(p)).count()
 }
 
 /// The survey's "Name of the ISCM: …" paragraph, if any: its mechanism name.

@@ -251,7 +251,7 @@ fn split_passages(mut d: Draft) -> Vec<Draft> {
 /// "Shannon-Marie Soni, Senior Director, Immigration, Refugees and Citizenship Canada": a short
 /// line of a capitalized name followed by a role, no sentence punctuation.
 fn is_speaker(par: &str) -> bool {
-    if par.chars().count() > 200 || par.ends_with(['.', ':', ';', '?', '!']) || !par.contains(',') {
+    if par.chars().nth(200).is_some() || par.ends_with(['.', ':', ';', '?', '!']) || !par.contains(',') {
         return false;
     }
     let name = par.split(',').next().unwrap_or("");

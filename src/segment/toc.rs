@@ -133,7 +133,7 @@ fn start_of(body: &[String], j: usize) -> usize {
 /// A short line without sentence punctuation that is neither a heading nor a list item: a
 /// speaker's name and role, a caption-like label.
 fn is_label(p: &str) -> bool {
-    p.chars().count() < 200
+    p.chars().nth(199).is_none()
         && !p.ends_with(['.', ':', ';', '?', '!'])
         && headings::heading(p).is_none()
         && !is_list_line(p)
