@@ -50,8 +50,8 @@ pub struct Expansion {
 }
 
 /// What the builder needs to know about the index: the terms of a field that start with a
-/// prefix, with the number of records holding each.
-pub type Vocabulary<'a> = &'a dyn Fn(Field, &str) -> Vec<(String, u64)>;
+/// prefix and pass a test, with the number of records holding each.
+pub type Vocabulary<'a> = &'a dyn Fn(Field, &str, &dyn Fn(&str) -> bool) -> Vec<(String, u64)>;
 
 /// At most this many known words stand in for one mistyped word.
 const TYPO_CANDIDATES: usize = 3;
@@ -290,22 +290,22 @@ impl Ctx<'_> {
             let [term] = terms.as_slice() else { return Vec::new() };
             let Some(first) = term.chars().next() else { return Vec::new() };
             let field = self.fields.body(*lang);
-            let known = (self.vocabulary)(field, &first.to_string());
-            if known.iter().any(|(t, _)| t == term)
-                || (self.vocabulary)(self.fields.head(*lang), term).iter().any(|(t, _)| t == term)
-            {
+            let is_term = |t: &str| t == term;
+            if [field, self.fields.head(*lang)].into_iter().any(|f| !(self.vocabulary)(f, term, &is_term).is_empty()) {
                 return Vec::new(); // a real word in some language: no typo
             }
+            // the known words of the same first letter within `distance` edits
+            let len = term.chars().count();
+            let near =
+                |t: &str| t.chars().count().abs_diff(len) <= distance && strsim::osa_distance(term, t) <= distance;
+            let known = (self.vocabulary)(field, &first.to_string(), &near);
             per_lang.push((field, term.clone(), known));
         }
         let mut out = Vec::new();
         let mut to = Vec::new();
         for (field, term, known) in per_lang {
-            let mut near: Vec<(usize, u64, String)> = known
-                .into_iter()
-                .map(|(t, df)| (strsim::osa_distance(&term, &t), df, t))
-                .filter(|(d, _, _)| *d <= distance)
-                .collect();
+            let mut near: Vec<(usize, u64, String)> =
+                known.into_iter().map(|(t, df)| (strsim::osa_distance(&term, &t), df, t)).collect();
             // the closest tier only, the more frequent words weighing more: "remitances" is
             // far more likely "remittances" than "remote"
             let Some(best) = near.iter().map(|n| n.0).min() else { continue };

@@ -7,10 +7,12 @@
 
 pub mod build;
 pub mod facets;
+pub mod gather;
 pub mod parse;
 pub mod snippet;
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
@@ -98,11 +100,13 @@ pub use facets::Counts;
 /// What one collection pass yields: total, facet counts, the ranked page.
 type Pass = (usize, Counts, Vec<(f32, DocAddress)>);
 
-/// An open index ready to search: reader loaded once, reused for every query.
+/// An open index ready to search: one searcher over the last commit, reused for every query.
 pub struct Searchable {
     /// The index.
     pub index: Index,
-    reader: IndexReader,
+    searcher: Searcher,
+    /// Per segment, the facet ordinals and priors every search reads (built on first use).
+    tables: OnceLock<Vec<Arc<facets::SegmentTables>>>,
     fields: Fields,
     /// Acronyms the corpus defines beyond the glossary: acronym → spelled-out names.
     mined: std::collections::HashMap<String, Vec<String>>,
@@ -112,13 +116,26 @@ impl Searchable {
     /// Wraps an opened index and its manifest (see [`crate::index::open`]).
     pub fn new(index: Index, manifest: &crate::index::manifest::Manifest) -> Result<Searchable> {
         let fields = Fields::from_schema(&index.schema())?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let reader: IndexReader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let mined = manifest.mined_names();
-        Ok(Searchable { index, reader, fields, mined })
+        Ok(Searchable { index, searcher: reader.searcher(), tables: OnceLock::new(), fields, mined })
     }
 
     fn searcher(&self) -> Searcher {
-        self.reader.searcher()
+        self.searcher.clone()
+    }
+
+    fn tables(&self) -> Result<Vec<Arc<facets::SegmentTables>>> {
+        if let Some(tables) = self.tables.get() {
+            return Ok(tables.clone());
+        }
+        let read = self
+            .searcher
+            .segment_readers()
+            .iter()
+            .map(|r| facets::SegmentTables::read(r).map(Arc::new))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(self.tables.get_or_init(|| read).clone())
     }
 
     /// Runs a search.
@@ -140,7 +157,9 @@ impl Searchable {
         let searcher = self.searcher();
         // one pass counts, facets and ranks; a query whose words never meet in one record is
         // run again asking for any of its words
-        let vocabulary = |field: tantivy::schema::Field, prefix: &str| terms_with_prefix(&searcher, field, prefix);
+        let vocabulary = |field: tantivy::schema::Field, prefix: &str, keep: &dyn Fn(&str) -> bool| {
+            terms_with_prefix(&searcher, field, prefix, keep)
+        };
         let mut built = build::build(&self.fields, &parsed, &filters, false, req.expand, &vocabulary, &self.mined);
         let mut pass = self.collect(&searcher, &*built.query, req, has_text)?;
         if pass.0 == 0 && parsed.include.len() > 1 {
@@ -183,19 +202,10 @@ impl Searchable {
         req: &SearchRequest,
         ranked: bool,
     ) -> Result<Pass> {
-        let limit = if ranked { req.limit.max(1) } else { 1 };
-        let top = tantivy::collector::TopDocs::with_limit(limit).and_offset(req.offset).tweak_score(
-            |segment: &tantivy::SegmentReader| {
-                let prior = segment.fast_fields().u64("prior").ok().map(|c| c.first_or_default_col(100));
-                move |doc: tantivy::DocId, score: tantivy::Score| match &prior {
-                    Some(p) => score * p.get_val(doc) as f32 / 100.0,
-                    None => score,
-                }
-            },
-        );
-        let (total, facet_counts, page) = searcher.search(query, &(Count, facets::FieldCounter, top))?;
-        let page = if ranked && req.limit > 0 { page } else { Vec::new() };
-        Ok((total, facet_counts, page))
+        let keep = if ranked && req.limit > 0 { req.offset + req.limit } else { 0 };
+        let gathered = searcher.search(query, &gather::Gather { tables: self.tables()?, keep })?;
+        let page = gathered.best.into_iter().skip(req.offset).collect();
+        Ok((gathered.total, gathered.counts, page))
     }
 
     /// Every match, sorted by (document, position in document), then paged.
@@ -246,7 +256,7 @@ impl Searchable {
             &filters,
             false,
             false,
-            &|_, _| Vec::new(),
+            &|_, _, _| Vec::new(),
             &self.mined,
         )
         .query;
@@ -280,8 +290,14 @@ impl Searchable {
     }
 }
 
-/// Terms of `field` starting with `prefix`, with their document frequency over all segments.
-fn terms_with_prefix(searcher: &Searcher, field: tantivy::schema::Field, prefix: &str) -> Vec<(String, u64)> {
+/// Terms of `field` starting with `prefix` that `keep` accepts, with their document frequency
+/// over all segments.
+fn terms_with_prefix(
+    searcher: &Searcher,
+    field: tantivy::schema::Field,
+    prefix: &str,
+    keep: &dyn Fn(&str) -> bool,
+) -> Vec<(String, u64)> {
     let mut upper = prefix.as_bytes().to_vec();
     upper.push(0xFF);
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
@@ -289,7 +305,7 @@ fn terms_with_prefix(searcher: &Searcher, field: tantivy::schema::Field, prefix:
         let Ok(inverted) = segment.inverted_index(field) else { continue };
         let Ok(mut stream) = inverted.terms().range().ge(prefix.as_bytes()).lt(&upper).into_stream() else { continue };
         while stream.advance() {
-            if let Ok(term) = std::str::from_utf8(stream.key()) {
+            if let Some(term) = std::str::from_utf8(stream.key()).ok().filter(|t| keep(t)) {
                 *counts.entry(term.to_string()).or_insert(0) += u64::from(stream.value().doc_freq);
             }
         }

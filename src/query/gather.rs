@@ -1,0 +1,146 @@
+//! The one pass over every match of a search: how many, their facet counts, and the best
+//! scored (BM25 × the record kind's prior), all read from [`SegmentTables`].
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+use std::sync::Arc;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+
+use super::facets::{Counts, SegmentTables};
+use crate::index::schema::FACETS;
+
+/// Collects count, facet counts and (when `keep` > 0) the `keep` best-scored matches.
+pub struct Gather {
+    /// The tables of each segment, by segment ordinal.
+    pub tables: Vec<Arc<SegmentTables>>,
+    /// How many of the best matches to keep; 0 turns scoring off.
+    pub keep: usize,
+}
+
+/// What one segment yields: its count, its tables and counters, its best matches.
+pub struct SegmentFruit {
+    total: usize,
+    tables: Arc<SegmentTables>,
+    counters: Vec<u32>,
+    best: Vec<Ranked>,
+}
+
+/// What [`Gather`] yields.
+pub struct Gathered {
+    /// Matches in all.
+    pub total: usize,
+    /// Counts per dimension and value over every match.
+    pub counts: Counts,
+    /// The best matches, best first (ties: index order).
+    pub best: Vec<(Score, DocAddress)>,
+}
+
+/// A match ordered by score, then earlier in the index first.
+#[derive(Clone, Copy, PartialEq)]
+struct Ranked(Score, DocAddress);
+
+impl Eq for Ranked {}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0).then_with(|| other.1.cmp(&self.1))
+    }
+}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// The `keep` best of `ranked`, best first.
+fn keep_best(ranked: impl IntoIterator<Item = Ranked>, keep: usize) -> Vec<Ranked> {
+    let mut heap: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(keep + 1);
+    for r in ranked {
+        offer(&mut heap, r, keep);
+    }
+    let mut out: Vec<Ranked> = heap.into_iter().map(|Reverse(r)| r).collect();
+    out.sort_unstable_by(|a, b| b.cmp(a));
+    out
+}
+
+fn offer(heap: &mut BinaryHeap<Reverse<Ranked>>, r: Ranked, keep: usize) {
+    if heap.len() < keep {
+        heap.push(Reverse(r));
+    } else if heap.peek().is_some_and(|Reverse(worst)| r > *worst) {
+        heap.pop();
+        heap.push(Reverse(r));
+    }
+}
+
+/// [`Gather`] on one segment.
+pub struct GatherSegment {
+    segment: SegmentOrdinal,
+    tables: Arc<SegmentTables>,
+    keep: usize,
+    total: usize,
+    counters: Vec<u32>,
+    best: BinaryHeap<Reverse<Ranked>>,
+}
+
+impl Collector for Gather {
+    type Fruit = Gathered;
+    type Child = GatherSegment;
+
+    fn for_segment(&self, segment: SegmentOrdinal, _: &SegmentReader) -> tantivy::Result<GatherSegment> {
+        let tables = self.tables[segment as usize].clone();
+        let counters = tables.counters();
+        Ok(GatherSegment { segment, tables, keep: self.keep, total: 0, counters, best: BinaryHeap::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.keep > 0
+    }
+
+    fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Gathered> {
+        let mut counts: Counts = FACETS.iter().map(|d| (d.to_string(), Default::default())).collect();
+        let mut total = 0;
+        let mut best = Vec::new();
+        for fruit in fruits {
+            total += fruit.total;
+            fruit.tables.add_counts(&fruit.counters, &mut counts);
+            best.extend(fruit.best);
+        }
+        let best = keep_best(best, self.keep).into_iter().map(|Ranked(s, a)| (s, a)).collect();
+        Ok(Gathered { total, counts, best })
+    }
+}
+
+impl SegmentCollector for GatherSegment {
+    type Fruit = SegmentFruit;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.total += 1;
+        self.tables.count(doc, &mut self.counters);
+        if self.keep > 0 {
+            let score = score * f32::from(self.tables.prior(doc)) / 100.0;
+            offer(&mut self.best, Ranked(score, DocAddress::new(self.segment, doc)), self.keep);
+        }
+    }
+
+    fn harvest(self) -> SegmentFruit {
+        let best = self.best.into_iter().map(|Reverse(r)| r).collect();
+        SegmentFruit { total: self.total, tables: self.tables, counters: self.counters, best }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_the_best_with_ties_in_index_order() {
+        let at = |doc| DocAddress::new(0, doc);
+        let ranked =
+            [Ranked(1.0, at(5)), Ranked(3.0, at(2)), Ranked(1.0, at(1)), Ranked(2.0, at(9)), Ranked(0.5, at(0))];
+        let got: Vec<(f32, u32)> = keep_best(ranked, 3).into_iter().map(|r| (r.0, r.1.doc_id)).collect();
+        assert_eq!(got, [(3.0, 2), (2.0, 9), (1.0, 1)]);
+    }
+}
