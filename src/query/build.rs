@@ -58,8 +58,12 @@ const TYPO_CANDIDATES: usize = 3;
 
 /// A built query and the expansions that fired.
 pub struct Built {
-    /// The query.
+    /// The query: what matches, and the base score.
     pub query: Box<dyn Query>,
+    /// Clauses that only add to the score of records `query` matches anyway (the proximity
+    /// boost; concept phrases holding every word typed). They read positions, the costliest
+    /// part of a search, so they score only the best matches (see `query::Searchable`).
+    pub boosts: Vec<Box<dyn Query>>,
     /// Expansions, in query order.
     pub expansions: Vec<Expansion>,
 }
@@ -162,6 +166,7 @@ struct Ctx<'a> {
     vocabulary: Vocabulary<'a>,
     mined: &'a Mined,
     expansions: Vec<Expansion>,
+    boosts: Vec<Box<dyn Query>>,
 }
 
 impl Ctx<'_> {
@@ -207,7 +212,14 @@ impl Ctx<'_> {
                     to: vec![e.id.clone()],
                 });
             }
-            alternatives.extend(self.concepts(&unit.text, &typed));
+            // a concept term holding every typed word adds no match where the typed words
+            // match anywhere in the record: one typed term, or a concept typed in several words
+            let anywhere: Vec<(Lang, Vec<String>)> = typed
+                .iter()
+                .filter(|(_, terms)| terms.len() == 1 || (!unit.words.is_empty() && !terms.is_empty()))
+                .cloned()
+                .collect();
+            alternatives.extend(self.concepts(&unit.text, &typed, &anywhere));
             alternatives.extend(self.mined_acronym(&unit.text));
         }
         (!alternatives.is_empty()).then(|| Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>)
@@ -249,8 +261,16 @@ impl Ctx<'_> {
     /// Thesaurus expansions of `text`: every other term of the concepts it names, searched in
     /// its own language's body field, weighted below the typed words. Terms equal to what was
     /// typed are left out (they are already searched).
-    fn concepts(&mut self, text: &str, typed: &[(Lang, Vec<String>)]) -> Vec<(Occur, Box<dyn Query>)> {
+    /// A term whose words include all those of `anywhere` in its language (typed words that
+    /// match wherever they are in a record) only boosts (see [`Built::boosts`]).
+    fn concepts(
+        &mut self,
+        text: &str,
+        typed: &[(Lang, Vec<String>)],
+        anywhere: &[(Lang, Vec<String>)],
+    ) -> Vec<(Occur, Box<dyn Query>)> {
         let mut out = Vec::new();
+        let mut seen: Vec<(Lang, Vec<(usize, String)>)> = Vec::new();
         for concept in thesaurus::lookup(text) {
             let mut to = Vec::new();
             for term in &concept.terms {
@@ -260,13 +280,27 @@ impl Ctx<'_> {
                 // positions from analysis, so a dropped stop word keeps its gap ("cost of sending")
                 let tokens = clause_terms(&term.text, term.lang);
                 let positioned: Vec<(usize, &str)> = tokens.iter().map(|t| (t.position, t.text.as_str())).collect();
+                to.push(term.text.clone());
+                // terms that analyze alike ("de la migración", "de las migraciones") once
+                let key = (term.lang, positioned.iter().map(|&(p, t)| (p - positioned[0].0, t.to_string())).collect());
+                if positioned.is_empty() || seen.contains(&key) {
+                    continue;
+                }
+                seen.push(key);
+                let boost_only = anywhere.iter().any(|(lang, words)| {
+                    *lang == term.lang && words.iter().all(|w| positioned.iter().any(|&(_, t)| t == w))
+                });
                 let fields = [(self.fields.body(term.lang), 1.0), (self.fields.head(term.lang), HEAD_BOOST)];
                 for (field, boost) in fields {
                     if let Some(q) = terms_query(field, &positioned) {
-                        out.push(boosted(q, CONCEPT_WEIGHT * boost));
+                        let (occur, q) = boosted(q, CONCEPT_WEIGHT * boost);
+                        if boost_only {
+                            self.boosts.push(q);
+                        } else {
+                            out.push((occur, q));
+                        }
                     }
                 }
-                to.push(term.text.clone());
             }
             if !to.is_empty() {
                 self.expansions.push(Expansion { from: text.to_string(), kind: "concept".into(), to });
@@ -362,7 +396,7 @@ pub fn build(
     vocabulary: Vocabulary<'_>,
     mined: &Mined,
 ) -> Built {
-    let mut ctx = Ctx { fields, expand, vocabulary, mined, expansions: Vec::new() };
+    let mut ctx = Ctx { fields, expand, vocabulary, mined, expansions: Vec::new(), boosts: Vec::new() };
     let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let units = units(&q.include, expand);
     let matched: Vec<Box<dyn Query>> = units.iter().filter_map(|u| ctx.unit_query(u)).collect();
@@ -373,7 +407,7 @@ pub fn build(
         let words: Box<dyn Query> = Box::new(BooleanQuery::new(matched.into_iter().map(|c| (occur, c)).collect()));
         // several units that together name a concept ("trata de personas") also match the
         // concept's other terms, as a whole
-        let whole = if expand && units.len() > 1 { ctx.concepts(&include_text(q), &[]) } else { Vec::new() };
+        let whole = if expand && units.len() > 1 { ctx.concepts(&include_text(q), &[], &[]) } else { Vec::new() };
         if whole.is_empty() {
             top.push((Occur::Must, words));
         } else {
@@ -382,10 +416,8 @@ pub fn build(
             top.push((Occur::Must, Box::new(BooleanQuery::new(any))));
         }
     }
-    if let Some(p) = proximity(fields, &q.include) {
-        top.push((Occur::Should, p));
-    }
-    let mut exclude = Ctx { fields, expand: false, vocabulary, mined, expansions: Vec::new() };
+    ctx.boosts.extend(proximity(fields, &q.include));
+    let mut exclude = Ctx { fields, expand: false, vocabulary, mined, expansions: Vec::new(), boosts: Vec::new() };
     for c in &q.exclude {
         let unit = Unit { text: c.text().to_string(), single_word: false, entity: None, words: Vec::new() };
         if let Some(ex) = exclude.unit_query(&unit) {
@@ -402,7 +434,7 @@ pub fn build(
             .collect();
         top.push((Occur::Must, Box::new(BoostQuery::new(Box::new(BooleanQuery::new(any)), 0.0))));
     }
-    Built { query: Box::new(BooleanQuery::new(top)), expansions: ctx.expansions }
+    Built { query: Box::new(BooleanQuery::new(top)), boosts: ctx.boosts, expansions: ctx.expansions }
 }
 
 fn include_text(q: &ParsedQuery) -> String {

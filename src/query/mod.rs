@@ -97,6 +97,9 @@ pub struct SearchResponse {
 
 pub use facets::Counts;
 
+/// How many of the best matches the boosts of a query rescore (see [`build::Built::boosts`]).
+const RESCORE_WINDOW: usize = 200;
+
 /// What one collection pass yields: total, facet counts, the ranked page.
 type Pass = (usize, Counts, Vec<(f32, DocAddress)>);
 
@@ -161,10 +164,10 @@ impl Searchable {
             terms_with_prefix(&searcher, field, prefix, keep)
         };
         let mut built = build::build(&self.fields, &parsed, &filters, false, req.expand, &vocabulary, &self.mined);
-        let mut pass = self.collect(&searcher, &*built.query, req, has_text)?;
+        let mut pass = self.collect(&searcher, &built, req, has_text)?;
         if pass.0 == 0 && parsed.include.len() > 1 {
             built = build::build(&self.fields, &parsed, &filters, true, req.expand, &vocabulary, &self.mined);
-            pass = self.collect(&searcher, &*built.query, req, has_text)?;
+            pass = self.collect(&searcher, &built, req, has_text)?;
         }
         let query = built.query;
         let (total, facet_counts, mut page) = pass;
@@ -194,18 +197,57 @@ impl Searchable {
         })
     }
 
-    /// Count, facet counts and (when ranking) the page of top hits, in one pass.
-    fn collect(
+    /// Count, facet counts and (when ranking) the page of top hits, in one pass; then the
+    /// boosts of `built` rescore the best [`RESCORE_WINDOW`] matches.
+    fn collect(&self, searcher: &Searcher, built: &build::Built, req: &SearchRequest, ranked: bool) -> Result<Pass> {
+        let page_end = req.offset + req.limit;
+        let keep = match (ranked && req.limit > 0, built.boosts.is_empty()) {
+            (false, _) => 0,
+            (true, true) => page_end,
+            (true, false) => page_end.max(RESCORE_WINDOW),
+        };
+        let tables = self.tables()?;
+        let gathered = searcher.search(&*built.query, &gather::Gather { tables: tables.clone(), keep })?;
+        let mut best = gathered.best;
+        if !built.boosts.is_empty() && !best.is_empty() {
+            self.rescore(searcher, &built.boosts, &tables, &mut best)?;
+        }
+        let page = best.into_iter().skip(req.offset).take(req.limit).collect();
+        Ok((gathered.total, gathered.counts, page))
+    }
+
+    /// Adds the score of `boosts` (weighted by each record's prior, like the base score) to the
+    /// scored matches of `best`, and sorts them again.
+    fn rescore(
         &self,
         searcher: &Searcher,
-        query: &dyn tantivy::query::Query,
-        req: &SearchRequest,
-        ranked: bool,
-    ) -> Result<Pass> {
-        let keep = if ranked && req.limit > 0 { req.offset + req.limit } else { 0 };
-        let gathered = searcher.search(query, &gather::Gather { tables: self.tables()?, keep })?;
-        let page = gathered.best.into_iter().skip(req.offset).collect();
-        Ok((gathered.total, gathered.counts, page))
+        boosts: &[Box<dyn tantivy::query::Query>],
+        tables: &[Arc<facets::SegmentTables>],
+        best: &mut [(f32, DocAddress)],
+    ) -> Result<()> {
+        use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query};
+        use tantivy::DocSet;
+        let query = BooleanQuery::new(boosts.iter().map(|b| (Occur::Should, b.box_clone())).collect());
+        let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        let mut order: Vec<usize> = (0..best.len()).collect();
+        order.sort_unstable_by_key(|&i| best[i].1);
+        let mut current: Option<(u32, Box<dyn tantivy::query::Scorer>)> = None;
+        for i in order {
+            let DocAddress { segment_ord, doc_id } = best[i].1;
+            if current.as_ref().is_none_or(|(s, _)| *s != segment_ord) {
+                current = Some((segment_ord, weight.scorer(searcher.segment_reader(segment_ord), 1.0)?));
+            }
+            let Some((_, scorer)) = current.as_mut() else { continue };
+            if scorer.doc() < doc_id {
+                scorer.seek(doc_id);
+            }
+            if scorer.doc() == doc_id {
+                let prior = f32::from(tables[segment_ord as usize].prior(doc_id)) / 100.0;
+                best[i].0 += scorer.score() * prior;
+            }
+        }
+        best.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        Ok(())
     }
 
     /// Every match, sorted by (document, position in document), then paged.
