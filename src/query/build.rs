@@ -61,8 +61,9 @@ pub struct Built {
     /// The query: what matches, and the base score.
     pub query: Box<dyn Query>,
     /// Clauses that only add to the score of records `query` matches anyway (the proximity
-    /// boost; concept phrases holding every word typed). They read positions, the costliest
-    /// part of a search, so they score only the best matches (see `query::Searchable`).
+    /// boost; concept phrases holding every word typed), each a term or phrase query. They
+    /// read positions, the costliest part of a search, so they score only the best matches
+    /// (see `query::Searchable`).
     pub boosts: Vec<Box<dyn Query>>,
     /// Expansions, in query order.
     pub expansions: Vec<Expansion>,
@@ -359,13 +360,14 @@ impl Ctx<'_> {
     }
 }
 
-/// A boost for records where all single words of the query stand close together.
-fn proximity(fields: &Fields, include: &[Clause]) -> Option<Box<dyn Query>> {
+/// Boosts for records where all single words of the query stand close together, one per
+/// language.
+fn proximity(fields: &Fields, include: &[Clause]) -> Vec<Box<dyn Query>> {
     if include.len() < 2 || include.iter().any(|c| matches!(c, Clause::Phrase(_))) {
-        return None;
+        return Vec::new();
     }
     let text = include.iter().map(Clause::text).collect::<Vec<_>>().join(" ");
-    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut out: Vec<Box<dyn Query>> = Vec::new();
     for lang in Lang::ALL {
         let terms = clause_terms(&text, lang);
         if terms.len() < 2 {
@@ -375,9 +377,9 @@ fn proximity(fields: &Fields, include: &[Clause]) -> Option<Box<dyn Query>> {
         let offsets =
             terms.iter().map(|t| (t.position - base, Term::from_field_text(fields.body(lang), &t.text))).collect();
         let phrase = PhraseQuery::new_with_offset_and_slop(offsets, PROXIMITY_SLOP);
-        alternatives.push(boosted(Box::new(phrase), PROXIMITY_BOOST));
+        out.push(Box::new(BoostQuery::new(Box::new(phrase), PROXIMITY_BOOST)));
     }
-    (!alternatives.is_empty()).then(|| Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>)
+    out
 }
 
 /// Whether the query has words that search text (not only filters or exclusions).

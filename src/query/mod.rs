@@ -225,25 +225,34 @@ impl Searchable {
         tables: &[Arc<facets::SegmentTables>],
         best: &mut [(f32, DocAddress)],
     ) -> Result<()> {
-        use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query};
-        use tantivy::DocSet;
-        let query = BooleanQuery::new(boosts.iter().map(|b| (Occur::Should, b.box_clone())).collect());
-        let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        use tantivy::query::EnableScoring;
+        use tantivy::{DocSet, SeekDangerResult};
         let mut order: Vec<usize> = (0..best.len()).collect();
         order.sort_unstable_by_key(|&i| best[i].1);
-        let mut current: Option<(u32, Box<dyn tantivy::query::Scorer>)> = None;
-        for i in order {
-            let DocAddress { segment_ord, doc_id } = best[i].1;
-            if current.as_ref().is_none_or(|(s, _)| *s != segment_ord) {
-                current = Some((segment_ord, weight.scorer(searcher.segment_reader(segment_ord), 1.0)?));
-            }
-            let Some((_, scorer)) = current.as_mut() else { continue };
-            if scorer.doc() < doc_id {
-                scorer.seek(doc_id);
-            }
-            if scorer.doc() == doc_id {
-                let prior = f32::from(tables[segment_ord as usize].prior(doc_id)) / 100.0;
-                best[i].0 += scorer.score() * prior;
+        for boost in boosts {
+            let weight = boost.weight(EnableScoring::enabled_from_searcher(searcher))?;
+            // each boost is tested at each candidate only: `seek` would read positions up to
+            // the boost's next match, `seek_danger` stops at the candidate
+            let mut scorer: Option<(u32, Box<dyn tantivy::query::Scorer>, tantivy::DocId)> = None;
+            for &i in &order {
+                let DocAddress { segment_ord, doc_id } = best[i].1;
+                if scorer.as_ref().is_none_or(|(s, _, _)| *s != segment_ord) {
+                    let fresh = weight.scorer(searcher.segment_reader(segment_ord), 1.0)?;
+                    let first = fresh.doc();
+                    scorer = Some((segment_ord, fresh, first));
+                }
+                let Some((_, s, lower)) = scorer.as_mut() else { continue };
+                if doc_id < *lower {
+                    continue; // below where its next match can be
+                }
+                match s.seek_danger(doc_id) {
+                    SeekDangerResult::Found => {
+                        let prior = f32::from(tables[segment_ord as usize].prior(doc_id)) / 100.0;
+                        best[i].0 += s.score() * prior;
+                        *lower = doc_id + 1;
+                    }
+                    SeekDangerResult::SeekLowerBound(next) => *lower = next,
+                }
             }
         }
         best.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
