@@ -301,6 +301,19 @@ mod tests {
     }
 
     #[test]
+    fn memoized_terms_are_the_terms() {
+        // the second pass answers from the thread's cache; stop words stay out, compounds and
+        // digits stay unstemmed
+        let text = "The Migrants of CA-4 and the migrants' 2017 remittances";
+        let first = EN.analyze(text);
+        assert_eq!(EN.analyze(text), first);
+        let got: Vec<&str> = first.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(got, ["migrant", "ca-4", "ca", "4", "migrant", "2017", "remitt"]);
+        let stemming = STEMMING.with(|s| s.borrow().caches[Lang::En as usize].0.get("Migrants").cloned());
+        assert_eq!(stemming, Some(Some("migrant".into())));
+    }
+
+    #[test]
     fn nfd_input_is_normalized_first() {
         let nfd = "migracio\u{301}n";
         assert_eq!(terms(ES, nfd), terms(ES, "migración"));
