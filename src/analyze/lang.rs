@@ -4,7 +4,8 @@
 //! ("Comisión Intersectorial para la Respuesta Rápida…"), so detection runs on each section, and
 //! a short or undecided text falls back to its document's language.
 
-use super::words::{words, Word};
+use super::fold::lower;
+use super::words::{floor_boundary, words, Word};
 use crate::model::Lang;
 
 const EN_MARKERS: &[&str] = &[
@@ -19,11 +20,7 @@ const ES_MARKERS: &[&str] = &[
 /// Detects the language of `text`; `None` when it has too few marker words to tell.
 pub fn detect(text: &str) -> Option<Lang> {
     // only the first few thousand bytes: enough words to tell, and sections can be long
-    let mut end = text.len().min(DETECT_BYTES);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    detect_among(&words(&text[..end]))
+    detect_among(&words(&text[..floor_boundary(text, DETECT_BYTES)]))
 }
 
 /// How much of a text [`detect`] reads.
@@ -33,17 +30,11 @@ pub const DETECT_BYTES: usize = 4000;
 /// split it already.
 pub fn detect_among(words: &[Word<'_>]) -> Option<Lang> {
     let (mut en, mut es) = (0usize, 0usize);
-    let mut lower = String::new();
     for w in words.iter().filter(|w| w.span == 1 && w.text.len() <= 5) {
-        lower.clear();
-        if w.text.is_ascii() {
-            lower.extend(w.text.bytes().map(|b| b.to_ascii_lowercase() as char));
-        } else {
-            lower.extend(w.text.chars().flat_map(char::to_lowercase));
-        }
+        let lower = lower(w.text);
         // shared words ("a") appear in neither list: only the difference matters
-        en += usize::from(EN_MARKERS.contains(&lower.as_str()));
-        es += usize::from(ES_MARKERS.contains(&lower.as_str()));
+        en += usize::from(EN_MARKERS.contains(&lower.as_ref()));
+        es += usize::from(ES_MARKERS.contains(&lower.as_ref()));
     }
     if en + es < 3 {
         None

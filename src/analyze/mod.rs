@@ -189,37 +189,30 @@ impl Stemming {
     }
 }
 
-/// Reused buffers of [`stemmed_term`].
+/// The reused buffer of [`stemmed_term`]: the folded word, then the folded stem.
 #[derive(Default)]
 struct Scratch {
-    /// The folded word, then the folded stem.
     term: String,
-    /// The lowercase word, the form Snowball expects.
-    lower: String,
 }
 
 /// The term of one word under `lang`'s stemmed analyzer, `None` for a stop word. A word with a
 /// digit, or not `stem`-able (a compound), is only folded.
 fn stemmed_term<'s>(lang: Lang, word: &str, stem: bool, scratch: &'s mut Scratch) -> Option<&'s str> {
-    let Scratch { term, lower } = scratch;
+    let term = &mut scratch.term;
     term.clear();
     fold::fold_into(word, term);
     if stop_list(lang).contains(term.as_str()) {
         return None;
     }
     if stem && !term.bytes().any(|b| b.is_ascii_digit()) {
-        lower.clear();
-        if word.is_ascii() {
-            lower.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
-        } else {
-            lower.extend(word.chars().flat_map(char::to_lowercase));
-        }
-        let restored = if lang == Lang::Es { restore_accent(lower) } else { None };
+        // Snowball expects lowercase with accents
+        let lower = fold::lower(word);
+        let restored = if lang == Lang::Es { restore_accent(&lower) } else { None };
         let stemmer = match lang {
             Lang::En => &*EN_STEMMER,
             Lang::Es => &*ES_STEMMER,
         };
-        let stemmed = stemmer.stem(restored.as_deref().unwrap_or(lower));
+        let stemmed = stemmer.stem(restored.as_deref().unwrap_or(&lower));
         term.clear();
         fold::fold_into(&stemmed, term);
     }

@@ -240,6 +240,15 @@ fn compound_end(text: &[u8], parts: &[(usize, &str)], i: usize) -> usize {
     }
 }
 
+/// The largest char boundary of `s` at or below byte `i` (at most `s.len()`).
+pub fn floor_boundary(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
 /// "SACM's" → "SACM" (also with the typographic ’).
 fn strip_possessive(w: &str) -> &str {
     for suffix in ["'s", "’s", "'S", "’S"] {

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use crate::analyze::words::floor_boundary;
 use crate::analyze::Analyzer;
 use crate::model::Lang;
 
@@ -71,13 +72,6 @@ fn matching_tokens(text: &str, lang: Lang, terms: &HashSet<String>) -> Vec<crate
         }
     }
     out
-}
-
-fn floor_boundary(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 fn escape_into(s: &str, out: &mut String) {

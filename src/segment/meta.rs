@@ -1,7 +1,7 @@
 //! Document metadata: family (doctype), title, primary mechanisms, year, place, language.
 
 use crate::analyze::entities::{EntityKind, GLOSSARY};
-use crate::analyze::{fold, lang};
+use crate::analyze::{fold, lang, words};
 use crate::model::Lang;
 
 /// A report family: how to recognize it and its `doctype` facet value.
@@ -48,11 +48,7 @@ pub fn title_block_len(paragraphs: &[String], is_structural: impl Fn(&str) -> bo
 pub fn iscm_name(paragraphs: &[String]) -> Option<(usize, String)> {
     paragraphs.iter().enumerate().find_map(|(i, p)| {
         // the label is at the start: fold no more of the paragraph than the longest label
-        let mut end = p.len().min(64);
-        while !p.is_char_boundary(end) {
-            end -= 1;
-        }
-        let f = fold(&p[..end]);
+        let f = fold(&p[..words::floor_boundary(p, 64)]);
         ISCM_NAME
             .iter()
             .any(|m| f.starts_with(m))
