@@ -24,7 +24,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use consulta::index::{self, writer, IndexOptions};
-use consulta::query::{SearchRequest, Searchable};
+use consulta::query::{SearchRequest, Searchable, DEFAULT_FACET_LIMIT};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::QueryParser;
 use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
@@ -352,6 +352,7 @@ fn consulta_latencies(s: &Searchable, cases: &[Case]) -> Latencies {
             offset: 0,
             filters: c.filters.clone(),
             expand: true,
+            facet_limit: Some(DEFAULT_FACET_LIMIT),
         })
         .collect();
     // warm-up round; it also fixes the totals every timed round must repeat

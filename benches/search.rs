@@ -6,7 +6,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 
 use consulta::index::{self, writer, IndexOptions};
-use consulta::query::{SearchRequest, Searchable};
+use consulta::query::{SearchRequest, Searchable, DEFAULT_FACET_LIMIT};
 
 const QUERIES: &[(&str, &[(&str, &str)])] = &[
     ("trafficking in persons", &[]),
@@ -42,6 +42,7 @@ fn bench(c: &mut Criterion) {
             offset: 0,
             filters: filters.iter().map(|(d, v)| (d.to_string(), vec![v.to_string()])).collect(),
             expand: true,
+            facet_limit: Some(DEFAULT_FACET_LIMIT),
         })
         .collect();
     let totals: Vec<usize> = requests.iter().map(|r| searchable.search(r).expect("search").total).collect();

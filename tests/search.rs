@@ -89,6 +89,26 @@ fn facet_counts_equal_filtered_totals() {
 }
 
 #[test]
+fn facet_limit_keeps_the_most_frequent_values() {
+    let all = search_json(&["migration", "--facet-limit", "0", "--limit", "1"]);
+    let kinds = all["facets"]["kind"].as_object().expect("kinds");
+    assert!(kinds.len() > 3, "{kinds:?}");
+    let mut by_count: Vec<(u64, &String)> = kinds.iter().map(|(k, v)| (v.as_u64().expect("count"), k)).collect();
+    by_count.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    let top = search_json(&["migration", "--facet-limit", "3", "--limit", "1"]);
+    let got: Vec<(u64, &String)> = top["facets"]["kind"]
+        .as_object()
+        .expect("kinds")
+        .iter()
+        .map(|(k, v)| (v.as_u64().expect("count"), k))
+        .collect();
+    let mut want = by_count[..3].to_vec();
+    want.sort_by(|a, b| a.1.cmp(b.1));
+    assert_eq!(got, want, "the 3 most frequent kinds, with their full counts");
+    assert_eq!(top["total"], all["total"], "the limit cuts listed values, not matches");
+}
+
+#[test]
 fn json_hits_have_the_design_fields() {
     let resp = search_json(&["trafficking in persons", "--limit", "1"]);
     for key in ["query", "total", "took_ms", "hits", "facets"] {
@@ -158,4 +178,44 @@ fn malformed_queries_never_crash() {
             assert!(String::from_utf8_lossy(&out.stderr).starts_with("consulta: "), "{q:?}");
         }
     }
+}
+
+/// A thesaurus phrase is searched as its indexed tag: on the shipped corpus, each tag matches
+/// exactly the records where the phrase query matches.
+#[test]
+fn phrase_tags_match_where_phrase_queries_do() {
+    use consulta::analyze::thesaurus::{phrase_tag, PhraseTags, THESAURUS};
+    use consulta::analyze::Analyzer;
+    use consulta::index::schema::Fields;
+    use tantivy::collector::DocSetCollector;
+    use tantivy::query::{PhraseQuery, TermQuery};
+    use tantivy::schema::IndexRecordOption;
+    use tantivy::Term;
+
+    let (idx, _) = consulta::index::open(crate::util::shared_index()).expect("shared index opens");
+    let fields = Fields::from_schema(&idx.schema()).expect("fields");
+    let searcher = idx.reader().expect("reader").searcher();
+    let (mut phrases, mut matched) = (0, 0);
+    for term in THESAURUS.iter().flat_map(|c| &c.terms) {
+        let tokens = Analyzer::for_lang(term.lang).analyze_whole(&term.text);
+        if tokens.len() < 2 {
+            continue;
+        }
+        let positioned: Vec<(usize, &str)> = tokens.iter().map(|t| (t.position, t.text.as_str())).collect();
+        let tag = phrase_tag(&positioned);
+        assert!(PhraseTags::of(term.lang).contains(&tag), "{:?} is tagged", term.text);
+        phrases += 1;
+        for field in [fields.body(term.lang), fields.head(term.lang)] {
+            let base = positioned[0].0;
+            let phrase = PhraseQuery::new_with_offset(
+                positioned.iter().map(|&(p, t)| (p - base, Term::from_field_text(field, t))).collect(),
+            );
+            let tagq = TermQuery::new(Term::from_field_text(field, &tag), IndexRecordOption::WithFreqs);
+            let by_phrase = searcher.search(&phrase, &DocSetCollector).expect("phrase query");
+            let by_tag = searcher.search(&tagq, &DocSetCollector).expect("tag query");
+            assert_eq!(by_tag, by_phrase, "{:?} ({tag}) in {:?}", term.text, idx.schema().get_field_name(field));
+            matched += usize::from(!by_tag.is_empty());
+        }
+    }
+    assert!(phrases > 100 && matched > 40, "{phrases} phrases, {matched} found in some field");
 }

@@ -32,7 +32,7 @@ use crate::model::Lang;
 pub use fold::fold;
 
 /// Bump when analysis output changes, so existing indexes are rebuilt.
-pub const ANALYZER_VERSION: u32 = 1;
+pub const ANALYZER_VERSION: u32 = 2;
 
 /// Words longer than this (in bytes) are not indexed: they are URLs or debris, not words.
 const MAX_TOKEN_BYTES: usize = 60;
@@ -87,6 +87,14 @@ impl Analyzer {
             let nfc: String = text.nfc().collect();
             self.analyze_nfc(&nfc)
         }
+    }
+
+    /// Analyzes `text` as a query or a thesaurus term is: compounds kept whole ("CA-4" gives
+    /// `ca-4`, not also `ca` and `4`).
+    pub fn analyze_whole(self, text: &str) -> Vec<Token> {
+        let tokens = self.analyze(text);
+        let compounds: Vec<(usize, usize)> = tokens.iter().filter(|t| t.span > 1).map(|t| (t.from, t.to)).collect();
+        tokens.into_iter().filter(|t| t.span > 1 || !compounds.iter().any(|&(f, e)| t.from >= f && t.to <= e)).collect()
     }
 
     /// Analyzes text already in NFC; calls `emit` for each token, reusing one buffer.

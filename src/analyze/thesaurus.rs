@@ -1,8 +1,15 @@
 //! The bilingual thesaurus (`data/thesaurus.tsv`): migration-policy concepts with their English
 //! and Spanish terms. Terms are compared after analysis in their own language, so "remesa",
 //! "Remesas" and "REMESAS" all name the concept of "remesas".
+//!
+//! Every term of several words is also indexed as one token, its *phrase tag*, wherever a text
+//! says it (see [`PhraseMatcher`]): an expansion to "gobernanza de la migración" is then one
+//! term lookup instead of a phrase query reading the positions of "gobern" and "migracion" in
+//! half the corpus. The tag matches exactly where the phrase query would.
 
 use std::sync::LazyLock;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::Analyzer;
 use crate::model::Lang;
@@ -62,6 +69,133 @@ pub fn lookup(text: &str) -> Vec<&'static Concept> {
     THESAURUS.iter().filter(|c| c.terms.iter().any(|t| analyzed[t.lang as usize] == t.terms)).collect()
 }
 
+/// The token a phrase is indexed as: its analyzed terms at their positions relative to the
+/// first, a stop word's gap as `_` ("cost of sending" → `#cost _ send`); no word holds `#`.
+pub fn phrase_tag(terms: &[(usize, &str)]) -> String {
+    let mut tag = String::from("#");
+    let mut next = terms.first().map_or(0, |t| t.0);
+    for &(position, term) in terms {
+        for _ in next..position {
+            tag.push_str("_ ");
+        }
+        tag.push_str(term);
+        tag.push(' ');
+        next = position + 1;
+    }
+    tag.pop();
+    tag
+}
+
+/// Longest distance, in positions, from the first to the last word of a tagged phrase.
+const MAX_PHRASE_SPAN: usize = 12;
+
+/// One tagged phrase, seen from its last term.
+#[derive(Debug)]
+struct Phrase {
+    /// The other terms, each with how many positions it stands before the last.
+    before: Vec<(usize, String)>,
+    tag: String,
+}
+
+/// The tagged phrases of one language: the thesaurus terms of several words.
+#[derive(Debug, Default)]
+pub struct PhraseTags {
+    by_last: FxHashMap<String, Vec<Phrase>>,
+    tags: FxHashSet<String>,
+}
+
+impl PhraseTags {
+    fn new(lang: Lang) -> PhraseTags {
+        let mut out = PhraseTags::default();
+        for term in THESAURUS.iter().flat_map(|c| &c.terms).filter(|t| t.lang == lang) {
+            let tokens = Analyzer::for_lang(lang).analyze_whole(&term.text);
+            let positioned: Vec<(usize, &str)> = tokens.iter().map(|t| (t.position, t.text.as_str())).collect();
+            let (Some(&(first, _)), Some(&(last, last_term))) = (positioned.first(), positioned.last()) else {
+                continue;
+            };
+            let tag = phrase_tag(&positioned);
+            if positioned.len() < 2 || last - first > MAX_PHRASE_SPAN || !out.tags.insert(tag.clone()) {
+                continue;
+            }
+            let before = positioned[..positioned.len() - 1].iter().map(|&(p, t)| (last - p, t.to_string())).collect();
+            out.by_last.entry(last_term.to_string()).or_default().push(Phrase { before, tag });
+        }
+        out
+    }
+
+    /// The tagged phrases of `lang`.
+    pub fn of(lang: Lang) -> &'static PhraseTags {
+        static TAGS: LazyLock<[PhraseTags; 2]> = LazyLock::new(|| Lang::ALL.map(PhraseTags::new));
+        &TAGS[lang as usize]
+    }
+
+    /// Whether `tag` (from [`phrase_tag`]) is indexed.
+    pub fn contains(&self, tag: &str) -> bool {
+        self.tags.contains(tag)
+    }
+}
+
+/// Slots of [`PhraseMatcher`]'s memory of the last tokens (more than a phrase spans, so a
+/// compound's extra tokens never push a phrase's first word out).
+const RECENT: usize = 2 * MAX_PHRASE_SPAN;
+
+/// Finds tagged phrases in a stream of analyzed tokens, one token at a time.
+#[derive(Debug, Clone, Default)]
+pub struct PhraseMatcher {
+    /// The last [`RECENT`] tokens, as (position, start offset, term), by count modulo RECENT.
+    recent: Vec<(usize, usize, String)>,
+    seen: usize,
+    /// Tags of phrases the last token ends, with the start offset of each, not yet taken.
+    found: Vec<(&'static str, usize)>,
+}
+
+impl PhraseMatcher {
+    /// Forgets the previous text.
+    pub fn reset(&mut self) {
+        self.seen = 0;
+        self.found.clear();
+    }
+
+    /// Takes in the next token, at its position and start offset.
+    pub fn push(&mut self, tags: &'static PhraseTags, term: &str, position: usize, from: usize) {
+        if self.recent.len() < RECENT {
+            self.recent.resize_with(RECENT, Default::default);
+        }
+        if let Some(phrases) = tags.by_last.get(term) {
+            for phrase in phrases {
+                // every other term at its place: the phrase starts at the first one's offset
+                let start = phrase
+                    .before
+                    .iter()
+                    .try_fold(from, |start, (back, t)| Some(start.min(self.find(position.checked_sub(*back)?, t)?)));
+                if let Some(start) = start {
+                    self.found.push((phrase.tag.as_str(), start));
+                }
+            }
+        }
+        let slot = &mut self.recent[self.seen % RECENT];
+        slot.0 = position;
+        slot.1 = from;
+        slot.2.clear();
+        slot.2.push_str(term);
+        self.seen += 1;
+    }
+
+    /// The start offset of an earlier token `term` at `position`.
+    fn find(&self, position: usize, term: &str) -> Option<usize> {
+        (1..=self.seen.min(RECENT))
+            .map(|k| &self.recent[(self.seen - k) % RECENT])
+            .take_while(|(p, _, _)| *p >= position)
+            .find(|(p, _, t)| *p == position && t == term)
+            .map(|(_, from, _)| *from)
+    }
+
+    /// The next tag found and not yet taken, with its phrase's start offset.
+    pub fn pop(&mut self) -> Option<(&'static str, usize)> {
+        self.found.pop()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,5 +218,51 @@ mod tests {
         assert_eq!(en("tráfico ilícito de migrantes").as_deref(), Some("smuggling of migrants"));
         assert_eq!(en("migracion").as_deref(), Some("migration"));
         assert!(lookup("Chile").is_empty());
+    }
+
+    /// The tags a stream of `lang` tokens yields, with the text each tag spans.
+    fn tagged(text: &str, lang: Lang) -> Vec<(String, String)> {
+        let mut matcher = PhraseMatcher::default();
+        let mut out = Vec::new();
+        Analyzer::for_lang(lang).for_each_token(text, |term, w| {
+            matcher.push(PhraseTags::of(lang), term, w.position, w.from);
+            while let Some((tag, from)) = matcher.pop() {
+                out.push((tag.to_string(), text[from..w.to].to_string()));
+            }
+        });
+        out
+    }
+
+    #[test]
+    fn phrase_tags_keep_stop_word_gaps() {
+        assert_eq!(phrase_tag(&[(3, "cost"), (5, "send"), (6, "remitt")]), "#cost _ send remitt");
+        assert_eq!(phrase_tag(&[(0, "gobernanz"), (1, "migratori")]), "#gobernanz migratori");
+        assert!(PhraseTags::of(Lang::Es).contains("#trat _ person"));
+        assert!(!PhraseTags::of(Lang::En).contains("#trat _ person"), "tags are per language");
+        assert!(!PhraseTags::of(Lang::En).contains("#remitt"), "one-word terms need no tag");
+    }
+
+    #[test]
+    fn the_matcher_finds_phrases_where_a_phrase_query_would() {
+        let got = tagged("La trata de personas y el tráfico ilícito de migrantes, dijo.", Lang::Es);
+        assert_eq!(
+            got,
+            [
+                ("#trat _ person".to_string(), "trata de personas".to_string()),
+                ("#trafic ilicit".to_string(), "tráfico ilícito".to_string()),
+                ("#trafic ilicit _ migrant".to_string(), "tráfico ilícito de migrantes".to_string()),
+            ]
+        );
+        // like a phrase query, a stop word's gap is one position, whatever word fills it
+        assert_eq!(tagged("trata con personas", Lang::Es).len(), 1);
+        assert_eq!(tagged("trata grave personas", Lang::Es).len(), 1);
+        assert!(tagged("trata personas", Lang::Es).is_empty());
+        assert!(tagged("personas de trata", Lang::Es).is_empty(), "order matters");
+        let got: Vec<String> =
+            tagged("The cost of sending remittances fell.", Lang::En).into_iter().map(|t| t.1).collect();
+        assert_eq!(got, ["cost of sending remittances"]);
+        // phrases sharing words are each found
+        let got: Vec<String> = tagged("an early warning system", Lang::En).into_iter().map(|t| t.0).collect();
+        assert_eq!(got, ["#earli warn", "#earli warn system"]);
     }
 }

@@ -6,7 +6,7 @@ use crate::cli::{io, print_json, render, Paths};
 use crate::error::Result;
 use crate::index::{self, IndexOptions};
 use crate::ingest::DEFAULT_MAX_BYTES;
-use crate::query::{SearchRequest, Searchable};
+use crate::query::{SearchRequest, Searchable, DEFAULT_FACET_LIMIT};
 
 /// Arguments of `consulta search`.
 #[derive(Debug, clap::Args)]
@@ -50,6 +50,9 @@ pub struct Args {
     /// Search only what was typed: no entity, thesaurus or typo expansion.
     #[arg(long)]
     no_expand: bool,
+    /// Facet values listed per dimension, the most frequent first; 0 lists every value.
+    #[arg(long, default_value_t = DEFAULT_FACET_LIMIT, value_name = "N")]
+    facet_limit: usize,
 }
 
 pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
@@ -69,6 +72,7 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
         offset: args.offset,
         filters,
         expand: !args.no_expand,
+        facet_limit: (args.facet_limit > 0).then_some(args.facet_limit),
     };
     let resp = searchable.search(&req)?;
     if args.json {

@@ -116,6 +116,7 @@ pub fn analysis_fingerprint() -> String {
         include_str!("../analyze/data/glossary.json"),
         include_str!("../analyze/data/stopwords_en.txt"),
         include_str!("../analyze/data/stopwords_es.txt"),
+        include_str!("../analyze/data/thesaurus.tsv"),
     ]
     .concat();
     format!(

@@ -135,12 +135,18 @@ fn foreign(dir: &Path, why: &str) -> Error {
 }
 
 /// The writer, or a clear error when another run holds the lock.
+///
+/// A killed run leaves files no commit refers to; one of them can bear the very name this
+/// run's deletes are about to take (segment and operation number repeat from the last
+/// commit), so they are removed first.
 pub(crate) fn writer(index: &Index, dir: &Path) -> Result<IndexWriter<TantivyDocument>> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
-    index.writer_with_num_threads(threads, WRITER_BUDGET).map_err(|e| match e {
+    let writer = index.writer_with_num_threads(threads, WRITER_BUDGET).map_err(|e| match e {
         TantivyError::LockFailure(LockError::LockBusy, _) => Error::Locked(dir.to_path_buf()),
         other => other.into(),
-    })
+    })?;
+    writer.garbage_collect_files().wait()?;
+    Ok(writer)
 }
 
 /// The manifest of the last commit, if the index has one.

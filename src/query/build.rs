@@ -71,17 +71,22 @@ pub struct Built {
 
 /// The analyzed terms of a text in one language, compounds kept whole ("CA-4" not "ca", "4").
 pub fn clause_terms(text: &str, lang: Lang) -> Vec<Token> {
-    let tokens = Analyzer::for_lang(lang).analyze(text);
-    let compounds: Vec<(usize, usize)> = tokens.iter().filter(|t| t.span > 1).map(|t| (t.from, t.to)).collect();
-    tokens.into_iter().filter(|t| t.span > 1 || !compounds.iter().any(|&(f, e)| t.from >= f && t.to <= e)).collect()
+    Analyzer::for_lang(lang).analyze_whole(text)
 }
 
-/// A term or phrase query for positioned terms in `field`; `None` when there are none.
-fn terms_query(field: Field, terms: &[(usize, &str)]) -> Option<Box<dyn Query>> {
+/// A term or phrase query for positioned terms in `field` (analyzed for `lang`); `None` when
+/// there are none. A thesaurus phrase is its phrase tag, which the index holds wherever the
+/// phrase is said (see [`thesaurus`]).
+fn terms_query(field: Field, lang: Lang, terms: &[(usize, &str)]) -> Option<Box<dyn Query>> {
+    let term = |t: &str| Box::new(TermQuery::new(Term::from_field_text(field, t), IndexRecordOption::WithFreqs));
     match terms {
         [] => None,
-        [(_, t)] => Some(Box::new(TermQuery::new(Term::from_field_text(field, t), IndexRecordOption::WithFreqs))),
+        [(_, t)] => Some(term(t)),
         many => {
+            let tag = thesaurus::phrase_tag(many);
+            if thesaurus::PhraseTags::of(lang).contains(&tag) {
+                return Some(term(&tag));
+            }
             let base = many[0].0;
             Some(Box::new(PhraseQuery::new_with_offset(
                 many.iter().map(|&(p, t)| (p - base, Term::from_field_text(field, t))).collect(),
@@ -183,7 +188,7 @@ impl Ctx<'_> {
                     .map(|t| {
                         let either = [(self.fields.body(lang), 1.0), (self.fields.head(lang), HEAD_BOOST)]
                             .into_iter()
-                            .filter_map(|(f, b)| terms_query(f, &[(0, t.text.as_str())]).map(|q| boosted(q, b)))
+                            .filter_map(|(f, b)| terms_query(f, lang, &[(0, t.text.as_str())]).map(|q| boosted(q, b)))
                             .collect();
                         (Occur::Must, Box::new(BooleanQuery::new(either)) as Box<dyn Query>)
                     })
@@ -234,7 +239,7 @@ impl Ctx<'_> {
             let terms = clause_terms(text, lang);
             let positioned: Vec<(usize, &str)> = terms.iter().map(|t| (t.position, t.text.as_str())).collect();
             for (field, boost) in [(self.fields.body(lang), 1.0), (self.fields.head(lang), HEAD_BOOST)] {
-                if let Some(q) = terms_query(field, &positioned) {
+                if let Some(q) = terms_query(field, lang, &positioned) {
                     alternatives.push(boosted(q, boost));
                 }
             }
@@ -250,7 +255,7 @@ impl Ctx<'_> {
             for lang in Lang::ALL {
                 let tokens = clause_terms(name, lang);
                 let positioned: Vec<(usize, &str)> = tokens.iter().map(|t| (t.position, t.text.as_str())).collect();
-                if let Some(q) = terms_query(self.fields.body(lang), &positioned) {
+                if let Some(q) = terms_query(self.fields.body(lang), lang, &positioned) {
                     out.push(boosted(q, ENTITY_WEIGHT));
                 }
             }
@@ -293,7 +298,7 @@ impl Ctx<'_> {
                 });
                 let fields = [(self.fields.body(term.lang), 1.0), (self.fields.head(term.lang), HEAD_BOOST)];
                 for (field, boost) in fields {
-                    if let Some(q) = terms_query(field, &positioned) {
+                    if let Some(q) = terms_query(field, term.lang, &positioned) {
                         let (occur, q) = boosted(q, CONCEPT_WEIGHT * boost);
                         if boost_only {
                             self.boosts.push(q);
@@ -320,15 +325,20 @@ impl Ctx<'_> {
             5..=8 => 1,
             _ => 2,
         };
-        let mut per_lang = Vec::new();
+        let mut single = Vec::new();
         for (lang, terms) in typed {
             let [term] = terms.as_slice() else { return Vec::new() };
-            let Some(first) = term.chars().next() else { return Vec::new() };
-            let field = self.fields.body(*lang);
             let is_term = |t: &str| t == term;
-            if [field, self.fields.head(*lang)].into_iter().any(|f| !(self.vocabulary)(f, term, &is_term).is_empty()) {
+            let fields = [self.fields.body(*lang), self.fields.head(*lang)];
+            if fields.into_iter().any(|f| !(self.vocabulary)(f, term, &is_term).is_empty()) {
                 return Vec::new(); // a real word in some language: no typo
             }
+            single.push((*lang, term));
+        }
+        let mut per_lang = Vec::new();
+        for (lang, term) in single {
+            let Some(first) = term.chars().next() else { return Vec::new() };
+            let field = self.fields.body(lang);
             // the known words of the same first letter within `distance` edits
             let len = term.chars().count();
             let near =

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
 use tantivy::collector::{FacetCollector, FacetCounts};
 
 use crate::analyze::entities::{EntityKind, GLOSSARY};
@@ -142,25 +143,23 @@ impl SegmentTables {
         }
     }
 
-    /// Adds `counters` to `into`, by dimension and value.
-    pub fn add_counts(&self, counters: &[u32], into: &mut Counts) {
-        let mut dim = usize::MAX;
-        let mut values = None;
+    /// Adds `counters` to `into`: per dimension (by index into [`FACETS`]), value → count.
+    pub fn add_counts<'t>(&'t self, counters: &[u32], into: &mut [FxHashMap<&'t str, u64>]) {
         for ((d, name), &n) in self.names.iter().zip(counters).filter(|(_, &n)| n > 0) {
-            if *d != dim {
-                dim = *d;
-                values = into.get_mut(FACETS[dim]);
-            }
-            if let Some(values) = values.as_deref_mut() {
-                match values.get_mut(name.as_str()) {
-                    Some(total) => *total += u64::from(n),
-                    None => {
-                        values.insert(name.clone(), u64::from(n));
-                    }
-                }
-            }
+            *into[*d].entry(name.as_str()).or_insert(0) += u64::from(n);
         }
     }
+}
+
+/// The counts of one dimension as a map, cut to the `limit` most frequent values (ties: by
+/// value) when there are more.
+pub fn top_values(counts: FxHashMap<&str, u64>, limit: Option<usize>) -> BTreeMap<String, u64> {
+    let mut values: Vec<(&str, u64)> = counts.into_iter().collect();
+    if let Some(limit) = limit.filter(|&l| l < values.len()) {
+        values.select_nth_unstable_by(limit, |a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        values.truncate(limit);
+    }
+    values.into_iter().map(|(v, n)| (v.to_string(), n)).collect()
 }
 
 /// Facet counts: dimension → value → count.

@@ -8,7 +8,9 @@ use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
-use super::facets::{Counts, SegmentTables};
+use rustc_hash::FxHashMap;
+
+use super::facets::{top_values, Counts, SegmentTables};
 use crate::index::schema::FACETS;
 
 /// Collects count, facet counts and (when `keep` > 0) the `keep` best-scored matches.
@@ -17,6 +19,8 @@ pub struct Gather {
     pub tables: Vec<Arc<SegmentTables>>,
     /// How many of the best matches to keep; 0 turns scoring off.
     pub keep: usize,
+    /// At most this many values per dimension, the most frequent (`None`: every value).
+    pub facet_limit: Option<usize>,
 }
 
 /// What one segment yields: its count, its tables and counters, its best matches.
@@ -100,14 +104,16 @@ impl Collector for Gather {
     }
 
     fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Gathered> {
-        let mut counts: Counts = FACETS.iter().map(|d| (d.to_string(), Default::default())).collect();
+        let mut per_dim: Vec<FxHashMap<&str, u64>> = FACETS.iter().map(|_| FxHashMap::default()).collect();
         let mut total = 0;
         let mut best = Vec::new();
-        for fruit in fruits {
+        for fruit in &fruits {
             total += fruit.total;
-            fruit.tables.add_counts(&fruit.counters, &mut counts);
-            best.extend(fruit.best);
+            fruit.tables.add_counts(&fruit.counters, &mut per_dim);
+            best.extend_from_slice(&fruit.best);
         }
+        let counts: Counts =
+            FACETS.iter().zip(per_dim).map(|(d, c)| (d.to_string(), top_values(c, self.facet_limit))).collect();
         let best = keep_best(best, self.keep).into_iter().map(|Ranked(s, a)| (s, a)).collect();
         Ok(Gathered { total, counts, best })
     }

@@ -39,7 +39,14 @@ pub struct SearchRequest {
     pub filters: Vec<(String, Vec<String>)>,
     /// Expand entities, thesaurus concepts and typos (on by default in the CLI).
     pub expand: bool,
+    /// At most this many values per facet dimension, the most frequent; `None`: every value.
+    /// Like Solr's `facet.limit` and Meilisearch's `maxValuesPerFacet` (both 100 by default):
+    /// a broad query over thousands of files would otherwise list every file name.
+    pub facet_limit: Option<usize>,
 }
+
+/// Facet values per dimension in a response unless asked otherwise (`search --facet-limit`).
+pub const DEFAULT_FACET_LIMIT: usize = 100;
 
 /// One hit, as printed by `--json`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -207,7 +214,8 @@ impl Searchable {
             (true, false) => page_end.max(RESCORE_WINDOW),
         };
         let tables = self.tables()?;
-        let gathered = searcher.search(&*built.query, &gather::Gather { tables: tables.clone(), keep })?;
+        let gathered = searcher
+            .search(&*built.query, &gather::Gather { tables: tables.clone(), keep, facet_limit: req.facet_limit })?;
         let mut best = gathered.best;
         if !built.boosts.is_empty() && !best.is_empty() {
             self.rescore(searcher, &built.boosts, &tables, &mut best)?;
