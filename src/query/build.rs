@@ -49,9 +49,15 @@ pub struct Expansion {
     pub to: Vec<String>,
 }
 
-/// What the builder needs to know about the index: the terms of a field that start with a
-/// prefix and pass a test, with the number of records holding each.
-pub type Vocabulary<'a> = &'a dyn Fn(Field, &str, &dyn Fn(&str) -> bool) -> Vec<(String, u64)>;
+/// What the builder needs to know about the words of the index.
+pub trait Vocabulary {
+    /// Whether some record holds `term` in `field`.
+    fn has(&self, field: Field, term: &str) -> bool;
+
+    /// The terms of `field` at most `distance` edits from `term` (a transposition is one
+    /// edit) that start with its first letter, with the number of records holding each.
+    fn near(&self, field: Field, term: &str, distance: u8) -> Vec<(String, u64)>;
+}
 
 /// At most this many known words stand in for one mistyped word.
 const TYPO_CANDIDATES: usize = 3;
@@ -169,7 +175,7 @@ pub type Mined = std::collections::HashMap<String, Vec<String>>;
 struct Ctx<'a> {
     fields: &'a Fields,
     expand: bool,
-    vocabulary: Vocabulary<'a>,
+    vocabulary: &'a dyn Vocabulary,
     mined: &'a Mined,
     expansions: Vec<Expansion>,
     boosts: Vec<Box<dyn Query>>,
@@ -328,29 +334,22 @@ impl Ctx<'_> {
         let mut single = Vec::new();
         for (lang, terms) in typed {
             let [term] = terms.as_slice() else { return Vec::new() };
-            let is_term = |t: &str| t == term;
-            let fields = [self.fields.body(*lang), self.fields.head(*lang)];
-            if fields.into_iter().any(|f| !(self.vocabulary)(f, term, &is_term).is_empty()) {
+            if [self.fields.body(*lang), self.fields.head(*lang)].into_iter().any(|f| self.vocabulary.has(f, term)) {
                 return Vec::new(); // a real word in some language: no typo
             }
             single.push((*lang, term));
         }
-        let mut per_lang = Vec::new();
-        for (lang, term) in single {
-            let Some(first) = term.chars().next() else { return Vec::new() };
-            let field = self.fields.body(lang);
-            // the known words of the same first letter within `distance` edits
-            let len = term.chars().count();
-            let near =
-                |t: &str| t.chars().count().abs_diff(len) <= distance && strsim::osa_distance(term, t) <= distance;
-            let known = (self.vocabulary)(field, &first.to_string(), &near);
-            per_lang.push((field, term.clone(), known));
-        }
         let mut out = Vec::new();
         let mut to = Vec::new();
-        for (field, term, known) in per_lang {
-            let mut near: Vec<(usize, u64, String)> =
-                known.into_iter().map(|(t, df)| (strsim::osa_distance(&term, &t), df, t)).collect();
+        for (lang, term) in single {
+            let field = self.fields.body(lang);
+            let mut near: Vec<(usize, u64, String)> = self
+                .vocabulary
+                .near(field, term, distance)
+                .into_iter()
+                .map(|(t, df)| (strsim::osa_distance(term, &t), df, t))
+                .filter(|n| n.0 <= usize::from(distance))
+                .collect();
             // the closest tier only, the more frequent words weighing more: "remitances" is
             // far more likely "remittances" than "remote"
             let Some(best) = near.iter().map(|n| n.0).min() else { continue };
@@ -405,7 +404,7 @@ pub fn build(
     filters: &[(String, Vec<String>)],
     relaxed: bool,
     expand: bool,
-    vocabulary: Vocabulary<'_>,
+    vocabulary: &dyn Vocabulary,
     mined: &Mined,
 ) -> Built {
     let mut ctx = Ctx { fields, expand, vocabulary, mined, expansions: Vec::new(), boosts: Vec::new() };

@@ -130,6 +130,14 @@ impl SegmentTables {
         self.prior[doc as usize]
     }
 
+    /// The value of `doc` in dimension `dim` (the first, when it has several).
+    pub fn value(&self, doc: tantivy::DocId, dim: &str) -> Option<&str> {
+        let dim = FACETS.iter().position(|d| *d == dim)?;
+        let d = doc as usize;
+        let slots = &self.slots[self.starts[d] as usize..self.starts[d + 1] as usize];
+        slots.iter().map(|&slot| &self.names[slot as usize]).find(|(i, _)| *i == dim).map(|(_, v)| v.as_str())
+    }
+
     /// Empty counters, one per slot.
     pub fn counters(&self) -> Vec<u32> {
         vec![0; self.names.len()]

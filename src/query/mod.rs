@@ -124,8 +124,15 @@ pub struct Searchable {
 
 impl Searchable {
     /// Wraps an opened index and its manifest (see [`crate::index::open`]).
-    pub fn new(index: Index, manifest: &crate::index::manifest::Manifest) -> Result<Searchable> {
+    /// An index of several segments is searched one segment per core at once, as Lucene's
+    /// searcher with an executor does; a one-segment index stays on the calling thread.
+    pub fn new(mut index: Index, manifest: &crate::index::manifest::Manifest) -> Result<Searchable> {
         let fields = Fields::from_schema(&index.schema())?;
+        let segments = index.searchable_segment_metas()?.len();
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if segments > 1 && cores > 1 {
+            index.set_multithread_executor(segments.min(cores))?;
+        }
         let reader: IndexReader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let mined = manifest.mined_names();
         Ok(Searchable { index, searcher: reader.searcher(), tables: OnceLock::new(), fields, mined })
@@ -167,9 +174,7 @@ impl Searchable {
         let searcher = self.searcher();
         // one pass counts, facets and ranks; a query whose words never meet in one record is
         // run again asking for any of its words
-        let vocabulary = |field: tantivy::schema::Field, prefix: &str, keep: &dyn Fn(&str) -> bool| {
-            terms_with_prefix(&searcher, field, prefix, keep)
-        };
+        let vocabulary = IndexVocabulary(&searcher);
         let mut built = build::build(&self.fields, &parsed, &filters, false, req.expand, &vocabulary, &self.mined);
         let mut pass = self.collect(&searcher, &built, req, has_text)?;
         if pass.0 == 0 && parsed.include.len() > 1 {
@@ -274,23 +279,19 @@ impl Searchable {
         query: &dyn tantivy::query::Query,
         req: &SearchRequest,
     ) -> Result<Vec<(f32, DocAddress)>> {
+        let tables = self.tables()?;
         let all = searcher.search(query, &DocSetCollector)?;
         let mut keyed = Vec::with_capacity(all.len());
-        let mut columns = BTreeMap::new();
+        let mut seqs = BTreeMap::new();
         for addr in all {
-            let (doc_col, seq_col) = match columns.entry(addr.segment_ord) {
+            let seq = match seqs.entry(addr.segment_ord) {
                 std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::btree_map::Entry::Vacant(e) => {
-                    let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
-                    let doc = ff.str("doc")?.ok_or_else(|| Error::Index("doc fast field missing".into()))?;
-                    e.insert((doc, ff.u64("seq")?))
+                    e.insert(searcher.segment_reader(addr.segment_ord).fast_fields().u64("seq")?)
                 }
             };
-            let mut name = String::new();
-            if let Some(ord) = doc_col.term_ords(addr.doc_id).next() {
-                doc_col.ord_to_str(ord, &mut name).map_err(|e| Error::Index(e.to_string()))?;
-            }
-            keyed.push(((name, seq_col.first(addr.doc_id).unwrap_or(0)), addr));
+            let name = tables[addr.segment_ord as usize].value(addr.doc_id, "doc").unwrap_or_default();
+            keyed.push(((name, seq.first(addr.doc_id).unwrap_or(0)), addr));
         }
         keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         Ok(keyed.into_iter().skip(req.offset).take(req.limit).map(|(_, a)| (0.0, a)).collect())
@@ -315,7 +316,7 @@ impl Searchable {
             &filters,
             false,
             false,
-            &|_, _, _| Vec::new(),
+            &IndexVocabulary(&self.searcher),
             &self.mined,
         )
         .query;
@@ -349,27 +350,34 @@ impl Searchable {
     }
 }
 
-/// Terms of `field` starting with `prefix` that `keep` accepts, with their document frequency
-/// over all segments.
-fn terms_with_prefix(
-    searcher: &Searcher,
-    field: tantivy::schema::Field,
-    prefix: &str,
-    keep: &dyn Fn(&str) -> bool,
-) -> Vec<(String, u64)> {
-    let mut upper = prefix.as_bytes().to_vec();
-    upper.push(0xFF);
-    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-    for segment in searcher.segment_readers() {
-        let Ok(inverted) = segment.inverted_index(field) else { continue };
-        let Ok(mut stream) = inverted.terms().range().ge(prefix.as_bytes()).lt(&upper).into_stream() else { continue };
-        while stream.advance() {
-            if let Some(term) = std::str::from_utf8(stream.key()).ok().filter(|t| keep(t)) {
-                *counts.entry(term.to_string()).or_insert(0) += u64::from(stream.value().doc_freq);
+/// The words of the index as the query builder asks for them (see [`build::Vocabulary`]).
+struct IndexVocabulary<'s>(&'s Searcher);
+
+impl build::Vocabulary for IndexVocabulary<'_> {
+    fn has(&self, field: tantivy::schema::Field, term: &str) -> bool {
+        self.0.doc_freq(&tantivy::Term::from_field_text(field, term)).is_ok_and(|n| n > 0)
+    }
+
+    fn near(&self, field: tantivy::schema::Field, term: &str, distance: u8) -> Vec<(String, u64)> {
+        let fuzzy = tantivy::query::FuzzyTermQuery::new(tantivy::Term::from_field_text(field, term), distance, true);
+        let (Ok(automaton), Some(first)) = (fuzzy.automaton(), term.chars().next()) else { return Vec::new() };
+        let mut from = [0u8; 4];
+        let from = first.encode_utf8(&mut from).as_bytes();
+        let upper = [from, &[0xFF]].concat();
+        let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+        for segment in self.0.segment_readers() {
+            let Ok(inverted) = segment.inverted_index(field) else { continue };
+            let Ok(mut stream) = inverted.terms().search(&automaton).ge(from).lt(&upper).into_stream() else {
+                continue;
+            };
+            while stream.advance() {
+                if let Ok(t) = std::str::from_utf8(stream.key()) {
+                    *counts.entry(t.to_string()).or_insert(0) += u64::from(stream.value().doc_freq);
+                }
             }
         }
+        counts.into_iter().collect()
     }
-    counts.into_iter().collect()
 }
 
 /// Analyzed terms of the positive clauses, per language, for highlighting.
