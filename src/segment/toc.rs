@@ -13,6 +13,8 @@
 use std::collections::HashSet;
 
 use super::headings;
+use rustc_hash::FxHashMap;
+
 use crate::analyze::{fold, Analyzer};
 use crate::model::Lang;
 
@@ -61,30 +63,31 @@ pub fn recover(contents: &[String], body: &[String], title: &str, lang: Lang) ->
         anchor_at.push(found);
     }
     let analyzer = Analyzer::for_lang(lang);
+    if anchor_at.iter().all(Option::is_some) {
+        return Vec::new(); // every entry is a heading of the body: nothing was lost
+    }
+    let mut vocabulary = Vocabulary::default();
+    let paragraphs: Vec<Para> = body
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let prev = i.checked_sub(1).map(|k| (body[k].as_str(), heading_keys[k].is_some()));
+            Para::new(p, prev, analyzer, heading_keys[i].is_some(), &mut vocabulary)
+        })
+        .collect();
     let entries: Vec<Entry> = contents
         .iter()
         .enumerate()
         .filter(|(i, _)| anchor_at[*i].is_none())
-        .map(|(i, entry)| Entry::new(i, entry, analyzer, &title_terms))
+        .map(|(i, entry)| Entry::new(i, entry, analyzer, &title_terms, &vocabulary))
         .collect();
-    if entries.is_empty() {
-        return Vec::new(); // every entry is a heading of the body: nothing was lost
-    }
     // allowed range of each entry: between the anchors around it
     let range = |e: &Entry| {
         let lo = anchor_at[..e.index].iter().rev().find_map(|a| *a).map_or(0, |a| a + 1);
         let hi = anchor_at[e.index + 1..].iter().find_map(|a| *a).unwrap_or(body.len());
         lo..hi
     };
-    let paragraphs: Vec<Para> = body
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let prev = i.checked_sub(1).map(|k| body[k].as_str());
-            Para::new(p, prev, analyzer, heading_keys[i].is_some(), prev.is_some() && heading_keys[i - 1].is_some())
-        })
-        .collect();
-    let weights = Weights::new(&paragraphs);
+    let weights = Weights::new(&paragraphs, vocabulary.terms.len());
     let score = |e: &Entry, p: &Para| score(e, p, &weights);
     let n = entries.len();
     let m = body.len();
@@ -133,10 +136,12 @@ fn start_of(body: &[String], j: usize) -> usize {
 /// A short line without sentence punctuation that is neither a heading nor a list item: a
 /// speaker's name and role, a caption-like label.
 fn is_label(p: &str) -> bool {
-    p.chars().nth(199).is_none()
-        && !p.ends_with(['.', ':', ';', '?', '!'])
-        && headings::heading(p).is_none()
-        && !is_list_line(p)
+    is_label_line(p, || headings::heading(p).is_some())
+}
+
+/// [`is_label`], with the heading test (the costliest) run last and only when needed.
+fn is_label_line(p: &str, heading: impl FnOnce() -> bool) -> bool {
+    p.chars().nth(199).is_none() && !p.ends_with(['.', ':', ';', '?', '!']) && !is_list_line(p) && !heading()
 }
 
 /// "- item", "• item", "1. item", "a. item".
@@ -155,27 +160,52 @@ fn key(text: &str) -> String {
     fold(text).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
+/// The analyzed words of the paragraph openings of one document, each numbered once.
+#[derive(Default)]
+struct Vocabulary {
+    ids: FxHashMap<String, u32>,
+    terms: Vec<String>,
+}
+
+impl Vocabulary {
+    fn id(&mut self, term: &str) -> u32 {
+        if let Some(&id) = self.ids.get(term) {
+            return id;
+        }
+        let id = self.terms.len() as u32;
+        self.ids.insert(term.to_string(), id);
+        self.terms.push(term.to_string());
+        id
+    }
+}
+
 struct Entry {
     index: usize,
-    terms: Vec<String>,
+    /// For each telling word of the entry, the paragraph words that count as it (see
+    /// [`same_word`]), sorted.
+    words: Vec<Vec<u32>>,
     number: Option<String>,
 }
 
 impl Entry {
-    fn new(index: usize, title: &str, analyzer: Analyzer, ignore: &HashSet<String>) -> Entry {
+    fn new(index: usize, title: &str, analyzer: Analyzer, ignore: &HashSet<String>, vocabulary: &Vocabulary) -> Entry {
         let number = headings::keyword_number(title);
-        let terms = analyzer
+        let words = analyzer
             .analyze(title)
             .into_iter()
             .map(|t| t.text)
             .filter(|t| !GENERIC.contains(&t.as_str()) && !t.chars().all(|c| c.is_ascii_digit()) && !ignore.contains(t))
+            .map(|t| {
+                (0..vocabulary.terms.len() as u32).filter(|&id| same_word(&t, &vocabulary.terms[id as usize])).collect()
+            })
             .collect();
-        Entry { index, terms, number }
+        Entry { index, words, number }
     }
 }
 
 struct Para {
-    terms: HashSet<String>,
+    /// The words of its opening, sorted ids into the document's [`Vocabulary`].
+    terms: Vec<u32>,
     number: Option<String>,
     lead: bool,
     after_list: bool,
@@ -185,18 +215,37 @@ struct Para {
 }
 
 impl Para {
-    fn new(text: &str, prev: Option<&str>, analyzer: Analyzer, heading: bool, after_heading: bool) -> Para {
-        let opening: String = text.split_whitespace().take(OPENING_WORDS).collect::<Vec<_>>().join(" ");
+    /// `prev`: the paragraph before, and whether it is a heading.
+    fn new(
+        text: &str,
+        prev: Option<(&str, bool)>,
+        analyzer: Analyzer,
+        heading: bool,
+        vocabulary: &mut Vocabulary,
+    ) -> Para {
+        // the first OPENING_WORDS words, as they stand (the text is whitespace-collapsed)
+        let end = text
+            .split_whitespace()
+            .nth(OPENING_WORDS)
+            .map_or(text.len(), |w| w.as_ptr() as usize - text.as_ptr() as usize);
+        let opening = text[..end].trim_end();
         let first_sentence = opening.split(". ").next().unwrap_or("");
         let folded = fold(first_sentence);
+        let mut terms = Vec::new();
+        analyzer.for_each_token(opening, |term, _| terms.push(vocabulary.id(term)));
+        terms.sort_unstable();
+        terms.dedup();
         Para {
-            terms: analyzer.analyze(&opening).into_iter().map(|t| t.text).collect(),
+            terms,
             number: headings::keyword_number(first_sentence),
             lead: LEAD_PHRASES.iter().any(|l| folded.contains(l)),
-            after_list: prev.is_some_and(is_list_line),
-            after_label: prev.is_some_and(is_label),
+            after_list: prev.is_some_and(|(p, _)| is_list_line(p)),
+            after_label: prev.is_some_and(|(p, heading)| is_label_line(p, || heading)),
             // a section opens with a sentence, not a three-word line inside another section
-            excluded: heading || after_heading || is_list_line(text) || text.split_whitespace().nth(5).is_none(),
+            excluded: heading
+                || prev.is_some_and(|(_, heading)| heading)
+                || is_list_line(text)
+                || text.split_whitespace().nth(5).is_none(),
         }
     }
 }
@@ -204,24 +253,23 @@ impl Para {
 /// How telling a shared word is: words that open many paragraphs ("RCM", "meeting" in an
 /// RCM meeting report) say little about which one opens a section.
 struct Weights {
-    df: std::collections::HashMap<String, usize>,
+    /// By word id: how many paragraphs open with it.
+    df: Vec<u32>,
     n: f32,
 }
 
 impl Weights {
-    fn new(paragraphs: &[Para]) -> Weights {
-        let mut df = std::collections::HashMap::new();
-        for p in paragraphs {
-            for t in &p.terms {
-                *df.entry(t.clone()).or_insert(0) += 1;
-            }
+    fn new(paragraphs: &[Para], words: usize) -> Weights {
+        let mut df = vec![0; words];
+        for id in paragraphs.iter().flat_map(|p| &p.terms) {
+            df[*id as usize] += 1;
         }
         Weights { df, n: paragraphs.len().max(1) as f32 }
     }
 
     /// 1.0 for a word that opens one paragraph, falling towards 0 for one that opens all.
-    fn of(&self, term: &str) -> f32 {
-        let df = self.df.get(term).copied().unwrap_or(1).max(1) as f32;
+    fn of(&self, id: u32) -> f32 {
+        let df = self.df[id as usize].max(1) as f32;
         ((1.0 + self.n / df).ln() / (1.0 + self.n).ln()).clamp(0.0, 1.0)
     }
 }
@@ -230,10 +278,12 @@ fn score(e: &Entry, p: &Para, w: &Weights) -> f32 {
     if p.excluded {
         return 0.0;
     }
-    // the best-weighted matching word: a max, not the first found, keeps the score
-    // independent of the set's iteration order
-    let shared: f32 =
-        e.terms.iter().map(|t| p.terms.iter().filter(|x| same_word(t, x)).map(|x| w.of(x)).fold(0.0, f32::max)).sum();
+    // per entry word, the best-weighted paragraph word that counts as it
+    let shared: f32 = e
+        .words
+        .iter()
+        .map(|same| p.terms.iter().filter(|x| same.binary_search(x).is_ok()).map(|&x| w.of(x)).fold(0.0, f32::max))
+        .sum();
     let mut s = shared;
     if let (Some(a), Some(b)) = (&e.number, &p.number) {
         s += if a == b { 3.0 } else { -3.0 };
