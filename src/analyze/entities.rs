@@ -198,7 +198,7 @@ impl Glossary {
     /// are folded into one reused buffer; only a word that can start an alias is compared on.
     fn walk<'g>(&'g self, words: &[Word<'_>], mut found: impl FnMut(&'g Entity, usize, usize, usize)) {
         let ws: Vec<&Word<'_>> = words.iter().filter(|w| w.span == 1).collect();
-        let mut buf = String::new();
+        let (mut buf, mut next) = (String::new(), String::new());
         let mut i = 0;
         while i < ws.len() {
             buf.clear();
@@ -206,8 +206,13 @@ impl Glossary {
             let hit = self.by_first.get(buf.as_str()).and_then(|ps| {
                 ps.iter().find(|p| {
                     let end = i + p.folded.len();
+                    let mut same = |f: &String, w: &&Word<'_>| {
+                        next.clear();
+                        fold_into(w.text, &mut next);
+                        next == *f
+                    };
                     end <= ws.len()
-                        && p.folded[1..].iter().zip(&ws[i + 1..end]).all(|(f, w)| fold(w.text) == f.as_str())
+                        && p.folded[1..].iter().zip(&ws[i + 1..end]).all(|(f, w)| same(f, w))
                         && p.exact.as_ref().is_none_or(|exact| ws[i..end].iter().zip(exact).all(|(a, b)| a.text == b))
                 })
             });

@@ -8,6 +8,8 @@
 //! ("SESSION 1: MIGRATION GOVERNANCE<TAB>15"), kept apart for the segmenter; page numbers; and
 //! paragraphs broken by hard line wraps or page breaks, which are re-joined.
 
+use crate::analyze::words::floor_boundary;
+
 /// A footnote, kept as its own record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Footnote {
@@ -308,13 +310,22 @@ fn superscript_digit(c: char) -> Option<char> {
 
 /// Photo captions: "Left to right: … Photo: IOM." and lines that end in a photo credit.
 fn is_caption(line: &str) -> bool {
-    let lower = line.to_lowercase();
+    // only the opening and the last words can tell, so only they are lowercased
+    let head = &line[..floor_boundary(line, 32)];
+    let lower = head.to_lowercase();
     if ["left to right:", "from left to right:", "de izquierda a derecha:"].iter().any(|p| lower.starts_with(p)) {
         return true;
     }
-    ["photo:", "foto:"].iter().any(|credit| {
-        lower.rfind(credit).is_some_and(|at| lower[at..].split_whitespace().count() <= 5 && line.len() < 600)
-    })
+    if line.len() >= 600 {
+        return false;
+    }
+    // a credit followed by at most 4 more words starts within the last 6 words
+    let tail =
+        line.split_whitespace().rev().nth(5).map_or(line, |w| &line[w.as_ptr() as usize - line.as_ptr() as usize..]);
+    let lower = tail.to_lowercase();
+    ["photo:", "foto:"]
+        .iter()
+        .any(|credit| lower.rfind(credit).is_some_and(|at| lower[at..].split_whitespace().count() <= 5))
 }
 
 fn is_page_number(line: &str) -> bool {
