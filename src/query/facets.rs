@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashMap;
 use tantivy::collector::{FacetCollector, FacetCounts};
 
 use crate::analyze::entities::{EntityKind, GLOSSARY};
@@ -151,23 +150,33 @@ impl SegmentTables {
         }
     }
 
-    /// Adds `counters` to `into`: per dimension (by index into [`FACETS`]), value → count.
-    pub fn add_counts<'t>(&'t self, counters: &[u32], into: &mut [FxHashMap<&'t str, u64>]) {
+    /// Appends the values `counters` counted to `into`: per dimension (by index into
+    /// [`FACETS`]), (value, count) in value order.
+    pub fn add_counts<'t>(&'t self, counters: &[u32], into: &mut [Vec<(&'t str, u64)>]) {
         for ((d, name), &n) in self.names.iter().zip(counters).filter(|(_, &n)| n > 0) {
-            *into[*d].entry(name.as_str()).or_insert(0) += u64::from(n);
+            into[*d].push((name.as_str(), u64::from(n)));
         }
     }
 }
 
-/// The counts of one dimension as a map, cut to the `limit` most frequent values (ties: by
-/// value) when there are more.
-pub fn top_values(counts: FxHashMap<&str, u64>, limit: Option<usize>) -> BTreeMap<String, u64> {
-    let mut values: Vec<(&str, u64)> = counts.into_iter().collect();
-    if let Some(limit) = limit.filter(|&l| l < values.len()) {
-        values.select_nth_unstable_by(limit, |a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-        values.truncate(limit);
+/// The counts of one dimension (runs in value order, one per segment, from
+/// [`SegmentTables::add_counts`]) summed per value and cut to the `limit` most frequent
+/// values (ties: by value) when there are more.
+pub fn top_values(mut counts: Vec<(&str, u64)>, limit: Option<usize>) -> BTreeMap<String, u64> {
+    // a stable sort merges the sorted runs in linear time; equal values end up adjacent
+    counts.sort_by(|a, b| a.0.cmp(b.0));
+    counts.dedup_by(|next, kept| {
+        let same = next.0 == kept.0;
+        if same {
+            kept.1 += next.1;
+        }
+        same
+    });
+    if let Some(limit) = limit.filter(|&l| l < counts.len()) {
+        counts.select_nth_unstable_by(limit, |a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        counts.truncate(limit);
     }
-    values.into_iter().map(|(v, n)| (v.to_string(), n)).collect()
+    counts.into_iter().map(|(v, n)| (v.to_string(), n)).collect()
 }
 
 /// Facet counts: dimension → value → count.
@@ -179,5 +188,25 @@ pub fn fast_field(dim: &str) -> String {
         "doc".to_string()
     } else {
         format!("facet_{dim}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn top_values_sums_the_segments_and_keeps_the_most_frequent() {
+        // two segments' runs, each in value order
+        let runs = vec![("a.txt", 2), ("b.txt", 5), ("d.txt", 1), ("a.txt", 4), ("c.txt", 3), ("d.txt", 1)];
+        let all = top_values(runs.clone(), None);
+        let want: BTreeMap<String, u64> =
+            [("a.txt", 6), ("b.txt", 5), ("c.txt", 3), ("d.txt", 2)].map(|(v, n)| (v.to_string(), n)).into();
+        assert_eq!(all, want);
+        let top: Vec<(String, u64)> = top_values(runs.clone(), Some(2)).into_iter().collect();
+        assert_eq!(top, [("a.txt".to_string(), 6), ("b.txt".to_string(), 5)]);
+        // ties go to the earlier value
+        let tied = top_values(vec![("y", 1), ("x", 1), ("z", 1)], Some(1));
+        assert_eq!(tied.into_iter().collect::<Vec<_>>(), [("x".to_string(), 1)]);
     }
 }

@@ -8,8 +8,6 @@ use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
-use rustc_hash::FxHashMap;
-
 use super::facets::{top_values, Counts, SegmentTables};
 use crate::index::schema::FACETS;
 
@@ -104,7 +102,7 @@ impl Collector for Gather {
     }
 
     fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Gathered> {
-        let mut per_dim: Vec<FxHashMap<&str, u64>> = FACETS.iter().map(|_| FxHashMap::default()).collect();
+        let mut per_dim: Vec<Vec<(&str, u64)>> = FACETS.iter().map(|_| Vec::new()).collect();
         let mut total = 0;
         let mut best = Vec::new();
         for fruit in &fruits {
