@@ -17,6 +17,10 @@
 
 mod common;
 
+/// The allocator of the `consulta` binary (see `src/main.rs`), for both engines alike.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::{Path, PathBuf};
 
 use common::{corpus_files, generate, GEN};

@@ -97,10 +97,20 @@ struct Phrase {
     tag: String,
 }
 
+/// What a term is to the tagged phrases of its language.
+#[derive(Debug, Default)]
+struct Role {
+    /// The phrases it ends.
+    ends: Vec<Phrase>,
+    /// Whether it is a word of some phrase other than the last: the matcher remembers it.
+    inner: bool,
+}
+
 /// The tagged phrases of one language: the thesaurus terms of several words.
 #[derive(Debug, Default)]
 pub struct PhraseTags {
-    by_last: FxHashMap<String, Vec<Phrase>>,
+    /// Every word of a tagged phrase; most words of a text are none, and cost one lookup.
+    roles: FxHashMap<String, Role>,
     tags: FxHashSet<String>,
 }
 
@@ -117,8 +127,12 @@ impl PhraseTags {
             if positioned.len() < 2 || last - first > MAX_PHRASE_SPAN || !out.tags.insert(tag.clone()) {
                 continue;
             }
-            let before = positioned[..positioned.len() - 1].iter().map(|&(p, t)| (last - p, t.to_string())).collect();
-            out.by_last.entry(last_term.to_string()).or_default().push(Phrase { before, tag });
+            let before: Vec<(usize, String)> =
+                positioned[..positioned.len() - 1].iter().map(|&(p, t)| (last - p, t.to_string())).collect();
+            for (_, t) in &before {
+                out.roles.entry(t.clone()).or_default().inner = true;
+            }
+            out.roles.entry(last_term.to_string()).or_default().ends.push(Phrase { before, tag });
         }
         out
     }
@@ -142,7 +156,8 @@ const RECENT: usize = 2 * MAX_PHRASE_SPAN;
 /// Finds tagged phrases in a stream of analyzed tokens, one token at a time.
 #[derive(Debug, Clone, Default)]
 pub struct PhraseMatcher {
-    /// The last [`RECENT`] tokens, as (position, start offset, term), by count modulo RECENT.
+    /// The last [`RECENT`] tokens that are inner words of a phrase, as (position, start
+    /// offset, term), by count modulo RECENT.
     recent: Vec<(usize, usize, String)>,
     seen: usize,
     /// Tags of phrases the last token ends, with the start offset of each, not yet taken.
@@ -158,20 +173,22 @@ impl PhraseMatcher {
 
     /// Takes in the next token, at its position and start offset.
     pub fn push(&mut self, tags: &'static PhraseTags, term: &str, position: usize, from: usize) {
+        let Some(role) = tags.roles.get(term) else { return };
         if self.recent.len() < RECENT {
             self.recent.resize_with(RECENT, Default::default);
         }
-        if let Some(phrases) = tags.by_last.get(term) {
-            for phrase in phrases {
-                // every other term at its place: the phrase starts at the first one's offset
-                let start = phrase
-                    .before
-                    .iter()
-                    .try_fold(from, |start, (back, t)| Some(start.min(self.find(position.checked_sub(*back)?, t)?)));
-                if let Some(start) = start {
-                    self.found.push((phrase.tag.as_str(), start));
-                }
+        for phrase in &role.ends {
+            // every other term at its place: the phrase starts at the first one's offset
+            let start = phrase
+                .before
+                .iter()
+                .try_fold(from, |start, (back, t)| Some(start.min(self.find(position.checked_sub(*back)?, t)?)));
+            if let Some(start) = start {
+                self.found.push((phrase.tag.as_str(), start));
             }
+        }
+        if !role.inner {
+            return;
         }
         let slot = &mut self.recent[self.seen % RECENT];
         slot.0 = position;
