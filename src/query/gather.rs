@@ -85,6 +85,8 @@ pub struct GatherSegment {
     total: usize,
     counters: Vec<u32>,
     best: BinaryHeap<Reverse<Ranked>>,
+    /// The worst kept score once `keep` are kept.
+    worst: Score,
 }
 
 impl Collector for Gather {
@@ -94,7 +96,8 @@ impl Collector for Gather {
     fn for_segment(&self, segment: SegmentOrdinal, _: &SegmentReader) -> tantivy::Result<GatherSegment> {
         let tables = self.tables[segment as usize].clone();
         let counters = tables.counters();
-        Ok(GatherSegment { segment, tables, keep: self.keep, total: 0, counters, best: BinaryHeap::new() })
+        let best = BinaryHeap::with_capacity(self.keep + 1);
+        Ok(GatherSegment { segment, tables, keep: self.keep, total: 0, counters, best, worst: f32::NEG_INFINITY })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -125,7 +128,14 @@ impl SegmentCollector for GatherSegment {
         self.tables.count(doc, &mut self.counters);
         if self.keep > 0 {
             let score = score * f32::from(self.tables.prior(doc)) / 100.0;
-            offer(&mut self.best, Ranked(score, DocAddress::new(self.segment, doc)), self.keep);
+            // documents come in increasing order, so once the heap is full a score no higher
+            // than its worst loses (a tie goes to the earlier document)
+            if self.best.len() < self.keep || score > self.worst {
+                offer(&mut self.best, Ranked(score, DocAddress::new(self.segment, doc)), self.keep);
+                if self.best.len() == self.keep {
+                    self.worst = self.best.peek().map_or(f32::NEG_INFINITY, |Reverse(w)| w.0);
+                }
+            }
         }
     }
 
