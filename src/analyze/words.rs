@@ -240,6 +240,13 @@ fn compound_end(text: &[u8], parts: &[(usize, &str)], i: usize) -> usize {
     }
 }
 
+/// Where `part`, a slice of `outer` (from `split_whitespace`, say), starts in it, in bytes.
+pub fn offset_in(outer: &str, part: &str) -> usize {
+    let at = (part.as_ptr() as usize).wrapping_sub(outer.as_ptr() as usize);
+    debug_assert!(at <= outer.len() && at + part.len() <= outer.len(), "not a slice of outer");
+    at
+}
+
 /// The largest char boundary of `s` at or below byte `i` (at most `s.len()`).
 pub fn floor_boundary(s: &str, i: usize) -> usize {
     let mut i = i.min(s.len());

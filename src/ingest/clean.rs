@@ -8,7 +8,7 @@
 //! ("SESSION 1: MIGRATION GOVERNANCE<TAB>15"), kept apart for the segmenter; page numbers; and
 //! paragraphs broken by hard line wraps or page breaks, which are re-joined.
 
-use crate::analyze::words::floor_boundary;
+use crate::analyze::words::{floor_boundary, offset_in};
 
 /// A footnote, kept as its own record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -320,8 +320,7 @@ fn is_caption(line: &str) -> bool {
         return false;
     }
     // a credit followed by at most 4 more words starts within the last 6 words
-    let tail =
-        line.split_whitespace().rev().nth(5).map_or(line, |w| &line[w.as_ptr() as usize - line.as_ptr() as usize..]);
+    let tail = line.split_whitespace().rev().nth(5).map_or(line, |w| &line[offset_in(line, w)..]);
     let lower = tail.to_lowercase();
     ["photo:", "foto:"]
         .iter()

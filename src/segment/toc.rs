@@ -12,9 +12,10 @@
 
 use std::collections::HashSet;
 
-use super::headings;
 use rustc_hash::FxHashMap;
 
+use super::headings;
+use crate::analyze::words::offset_in;
 use crate::analyze::{fold, Analyzer};
 use crate::model::Lang;
 
@@ -224,10 +225,7 @@ impl Para {
         vocabulary: &mut Vocabulary,
     ) -> Para {
         // the first OPENING_WORDS words, as they stand (the text is whitespace-collapsed)
-        let end = text
-            .split_whitespace()
-            .nth(OPENING_WORDS)
-            .map_or(text.len(), |w| w.as_ptr() as usize - text.as_ptr() as usize);
+        let end = text.split_whitespace().nth(OPENING_WORDS).map_or(text.len(), |w| offset_in(text, w));
         let opening = text[..end].trim_end();
         let first_sentence = opening.split(". ").next().unwrap_or("");
         let folded = fold(first_sentence);
