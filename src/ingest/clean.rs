@@ -8,6 +8,8 @@
 //! ("SESSION 1: MIGRATION GOVERNANCE<TAB>15"), kept apart for the segmenter; page numbers; and
 //! paragraphs broken by hard line wraps or page breaks, which are re-joined.
 
+use std::borrow::Cow;
+
 use crate::analyze::words::{floor_boundary, offset_in};
 
 /// A footnote, kept as its own record.
@@ -126,7 +128,7 @@ fn footnote_body(inner: &str) -> Option<(String, String)> {
     }
     let body = body.trim_start_matches(|c: char| c.is_whitespace() || c == '.' || c.is_ascii_digit());
     let body = remove_translator_notes(body);
-    Some((label.to_string(), collapse_ws(&body)))
+    Some((label.to_string(), collapse_ws(&body).into_owned()))
 }
 
 /// Removes `[TRANSLATOR: …]`-style notes, emphasis markers and link syntax.
@@ -204,7 +206,7 @@ fn logical_lines(text: &str) -> Vec<String> {
         // contents entries keep their tab leader so `clean` can recognize them; other rows
         // with tabs (a list of acronyms) are never joined to their neighbours
         let row = line.contains('\t');
-        let line = if contents_entry(line).is_some() { line.to_string() } else { collapse_ws(line) };
+        let line = if contents_entry(line).is_some() { line.to_string() } else { collapse_ws(line).into_owned() };
         match out.last_mut() {
             Some(prev) if !row && blank_run <= 3 && continues(prev, &line, wrap_width) => {
                 if prev.ends_with('-') && line.starts_with(char::is_lowercase) && !prev.ends_with(" -") {
@@ -343,7 +345,7 @@ fn link_word_footnotes(out: &mut Cleaned, bodies: &[(String, String)]) {
             }
             para.replace_range(open..close, "");
         }
-        *para = collapse_ws(para);
+        collapse_in_place(para);
     }
     out.paragraphs.retain(|p| !p.is_empty());
 }
@@ -359,7 +361,7 @@ fn link_superscript_notes(out: &mut Cleaned, notes: Vec<(String, String)>) {
     for para in &mut out.paragraphs {
         if para.chars().any(|c| superscript_digit(c).is_some()) {
             *para = para.chars().filter(|&c| superscript_digit(c).is_none()).collect::<String>();
-            *para = collapse_ws(para);
+            collapse_in_place(para);
         }
     }
 }
@@ -375,7 +377,7 @@ fn to_superscript(d: char) -> char {
 }
 
 /// Collapses runs of whitespace (tabs included) to one space and trims.
-fn collapse_ws(s: &str) -> String {
+fn collapse_ws(s: &str) -> Cow<'_, str> {
     // most lines are already tidy: single spaces between words, no other white space
     let tidy = !s.starts_with(' ')
         && !s.ends_with(' ')
@@ -386,7 +388,7 @@ fn collapse_ws(s: &str) -> String {
             !s.chars().any(|c| c.is_whitespace() && c != ' ')
         };
     if tidy {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     for w in s.split_whitespace() {
@@ -395,7 +397,14 @@ fn collapse_ws(s: &str) -> String {
         }
         out.push_str(w);
     }
-    out
+    Cow::Owned(out)
+}
+
+/// Collapses the white space of `s` in place, when it has any to collapse.
+fn collapse_in_place(s: &mut String) {
+    if let Cow::Owned(tidy) = collapse_ws(s) {
+        *s = tidy;
+    }
 }
 
 #[cfg(test)]

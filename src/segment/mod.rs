@@ -75,7 +75,13 @@ pub fn segment(doc: &CleanDoc) -> Document {
         lang,
     };
     let (body, origin, forced) = with_recovered_headings(&doc.content.contents, body, block_len, &meta.title, lang);
-    let proper = if forced.contains(&true) { proper_nouns(&body) } else { Default::default() };
+    let proper = if forced.contains(&true) {
+        // only the words of recovered headings are ever looked up (see `sentence_case`)
+        let wanted = body.iter().zip(&forced).filter(|(_, f)| **f).flat_map(|(h, _)| h.split(' '));
+        proper_nouns(&body, &wanted.map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).collect())
+    } else {
+        Default::default()
+    };
     let mut drafts = split(&body, &origin, &forced, &doc.content.footnotes, lang, &proper);
     drafts = drafts.into_iter().flat_map(split_passages).collect();
     let sections = finish(&meta, drafts);
@@ -262,9 +268,9 @@ fn is_speaker(par: &str) -> bool {
         && !name.chars().all(|c| !c.is_lowercase())
 }
 
-/// Proper nouns of the body, lowercased: words it capitalizes after a lowercase word ("in the
-/// Americas") and never writes in lowercase.
-fn proper_nouns(body: &[String]) -> HashSet<String> {
+/// Proper nouns of the body among the lowercased words `wanted`: words it capitalizes after a
+/// lowercase word ("in the Americas") and never writes in lowercase.
+fn proper_nouns(body: &[String], wanted: &HashSet<String>) -> HashSet<String> {
     let mut lower = HashSet::new();
     let mut capitalized = HashSet::new();
     for p in body {
@@ -274,17 +280,20 @@ fn proper_nouns(body: &[String]) -> HashSet<String> {
             let mut cs = bare.chars();
             match cs.next() {
                 Some(c) if c.is_uppercase() && cs.all(char::is_lowercase) && prev_lower => {
-                    capitalized.insert(bare.to_lowercase());
+                    let folded = bare.to_lowercase();
+                    if wanted.contains(&folded) {
+                        capitalized.insert(folded);
+                    }
                 }
-                Some(c) if c.is_lowercase() => {
-                    lower.insert(bare.to_string());
+                Some(c) if c.is_lowercase() && wanted.contains(bare) => {
+                    lower.insert(bare);
                 }
                 _ => {}
             }
             prev_lower = bare.chars().next().is_some_and(char::is_lowercase) && !w.ends_with(['.', ':', '?', '!']);
         }
     }
-    capitalized.retain(|w| !lower.contains(w));
+    capitalized.retain(|w| !lower.contains(w.as_str()));
     capitalized
 }
 
