@@ -23,7 +23,9 @@ pub fn fold(word: &str) -> Cow<'_, str> {
 /// Appends the folded form of `word` to `out` (no allocation once `out` has grown).
 pub fn fold_into(word: &str, out: &mut String) {
     if word.is_ascii() {
-        out.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+        let start = out.len();
+        out.push_str(word);
+        out.as_mut_str()[start..].make_ascii_lowercase();
         return;
     }
     for c in word.chars().flat_map(char::to_lowercase) {
