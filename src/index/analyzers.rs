@@ -15,7 +15,6 @@ use crate::analyze::Analyzer;
 #[derive(Clone)]
 pub struct ConsultaTokenizer {
     analyzer: Analyzer,
-    tags: Option<&'static PhraseTags>,
     token: Token,
     matcher: PhraseMatcher,
 }
@@ -23,11 +22,7 @@ pub struct ConsultaTokenizer {
 impl ConsultaTokenizer {
     /// Wraps `analyzer`.
     pub fn new(analyzer: Analyzer) -> Self {
-        let tags = match analyzer {
-            Analyzer::Stemmed(lang) => Some(PhraseTags::of(lang)),
-            Analyzer::Folded => None,
-        };
-        ConsultaTokenizer { analyzer, tags, token: Token::default(), matcher: PhraseMatcher::default() }
+        ConsultaTokenizer { analyzer, token: Token::default(), matcher: PhraseMatcher::default() }
     }
 }
 
@@ -46,11 +41,16 @@ impl Tokenizer for ConsultaTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> ConsultaTokenStream<'a> {
         self.matcher.reset();
+        // the phrase tags are built on first use, not when an index is opened for reading
+        let tags = match self.analyzer {
+            Analyzer::Stemmed(lang) => Some(PhraseTags::of(lang)),
+            Analyzer::Folded => None,
+        };
         ConsultaTokenStream {
             analyzer: self.analyzer,
             words: words(text).into_iter(),
             token: &mut self.token,
-            tags: self.tags,
+            tags,
             matcher: &mut self.matcher,
         }
     }
