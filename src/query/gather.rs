@@ -96,7 +96,8 @@ impl Collector for Gather {
     fn for_segment(&self, segment: SegmentOrdinal, _: &SegmentReader) -> tantivy::Result<GatherSegment> {
         let tables = self.tables[segment as usize].clone();
         let counters = tables.counters();
-        let best = BinaryHeap::with_capacity(self.keep + 1);
+        // grown as needed: `keep` is as large as the page asked for (`--limit`)
+        let best = BinaryHeap::new();
         Ok(GatherSegment { segment, tables, keep: self.keep, total: 0, counters, best, worst: f32::NEG_INFINITY })
     }
 
