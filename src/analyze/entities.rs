@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use super::fold::{fold, fold_into};
+use super::fold::{fold, fold_into, FoldedFilter};
 use super::words::{words, Word};
 
 /// What an entity is.
@@ -80,6 +80,8 @@ pub struct Glossary {
     entities: Vec<Entity>,
     /// Patterns by their first folded word, longest first.
     by_first: FxHashMap<String, Vec<Pattern>>,
+    /// The keys of `by_first`, for a quick test before folding a word.
+    firsts: FoldedFilter,
     /// Every name (id or alias), folded and whitespace-normalized, to its entity.
     by_name: HashMap<String, usize>,
 }
@@ -132,7 +134,8 @@ impl Glossary {
         for patterns in by_first.values_mut() {
             patterns.sort_by_key(|p| std::cmp::Reverse(p.folded.len()));
         }
-        Ok(Glossary { entities, by_first, by_name })
+        let firsts = FoldedFilter::new(by_first.keys().map(String::as_str));
+        Ok(Glossary { entities, by_first, firsts, by_name })
     }
 
     /// Every entity, in file order.
@@ -201,6 +204,10 @@ impl Glossary {
         let (mut buf, mut next) = (String::new(), String::new());
         let mut i = 0;
         while i < ws.len() {
+            if !self.firsts.may_contain(ws[i].text) {
+                i += 1;
+                continue;
+            }
             buf.clear();
             fold_into(ws[i].text, &mut buf);
             let hit = self.by_first.get(buf.as_str()).and_then(|ps| {

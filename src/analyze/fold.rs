@@ -81,6 +81,56 @@ fn push_folded(c: char, out: &mut String) {
     }
 }
 
+/// A quick, exact "certainly not" test for a small set of folded words, in front of a hash map
+/// of them: most words of a text are in no glossary alias or thesaurus phrase, and a clear bit
+/// over the hash of their ASCII-lowercased bytes answers without folding or copying them.
+/// Words with a non-ASCII byte always pass (their folded form may be shorter); so does a rare
+/// hash collision, which the map then settles.
+#[derive(Debug, Clone)]
+pub struct FoldedFilter {
+    bits: Vec<u64>,
+}
+
+impl Default for FoldedFilter {
+    /// The filter of no word.
+    fn default() -> FoldedFilter {
+        FoldedFilter::new([])
+    }
+}
+
+impl FoldedFilter {
+    /// 2^14 bits (2 KB): a few hundred keys leave almost every bit clear.
+    const BITS: u32 = 14;
+
+    /// A filter passing every word whose fold is one of `folded`.
+    pub fn new<'a>(folded: impl IntoIterator<Item = &'a str>) -> FoldedFilter {
+        let mut bits = vec![0u64; 1 << (Self::BITS - 6)];
+        for key in folded {
+            let h = Self::slot(key.as_bytes());
+            bits[h >> 6] |= 1 << (h & 63);
+        }
+        FoldedFilter { bits }
+    }
+
+    /// `false` only when `fold(word)` is certainly none of the keys.
+    pub fn may_contain(&self, word: &str) -> bool {
+        if !word.is_ascii() {
+            return true;
+        }
+        let h = Self::slot(word.as_bytes());
+        self.bits[h >> 6] & (1 << (h & 63)) != 0
+    }
+
+    /// The bit of an ASCII word, case-insensitively (FNV-1a).
+    fn slot(bytes: &[u8]) -> usize {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for &b in bytes {
+            h = (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3);
+        }
+        (h >> (64 - Self::BITS)) as usize
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,6 +147,17 @@ mod tests {
     #[test]
     fn ascii_lowercase_input_is_borrowed() {
         assert!(matches!(fold("migration"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn folded_filter_passes_every_fold_of_its_keys() {
+        let filter = FoldedFilter::new(["sacm", "migracion", "peru"]);
+        for word in ["SACM", "sacm", "Migracion", "MIGRACIÓN", "Perú"] {
+            assert!(filter.may_contain(word), "{word}");
+        }
+        for word in ["the", "of", "migration", "Chile", "remittances", "and"] {
+            assert!(!filter.may_contain(word), "{word}");
+        }
     }
 
     #[test]

@@ -100,7 +100,7 @@ impl Analyzer {
     /// Analyzes text already in NFC; calls `emit` for each token, reusing one buffer.
     pub fn for_each_token(self, text: &str, mut emit: impl FnMut(&str, &words::Word<'_>)) {
         let mut term = String::new();
-        for word in words::words(text) {
+        for word in words::Words::new(text) {
             if self.term_into(&word, &mut term) {
                 emit(&term, &word);
             }

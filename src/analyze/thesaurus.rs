@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::fold::FoldedFilter;
 use super::Analyzer;
 use crate::model::Lang;
 
@@ -92,8 +93,9 @@ const MAX_PHRASE_SPAN: usize = 12;
 /// One tagged phrase, seen from its last term.
 #[derive(Debug)]
 struct Phrase {
-    /// The other terms, each with how many positions it stands before the last.
-    before: Vec<(usize, String)>,
+    /// The other terms, each as how many positions it stands before the last and its
+    /// [`Role::inner`] number.
+    before: Vec<(usize, u32)>,
     tag: String,
 }
 
@@ -102,8 +104,9 @@ struct Phrase {
 struct Role {
     /// The phrases it ends.
     ends: Vec<Phrase>,
-    /// Whether it is a word of some phrase other than the last: the matcher remembers it.
-    inner: bool,
+    /// For a word of some phrase other than its last, which the matcher remembers: a number
+    /// naming the term (compared instead of the text).
+    inner: Option<u32>,
 }
 
 /// The tagged phrases of one language: the thesaurus terms of several words.
@@ -111,12 +114,15 @@ struct Role {
 pub struct PhraseTags {
     /// Every word of a tagged phrase; most words of a text are none, and cost one lookup.
     roles: FxHashMap<String, Role>,
+    /// The keys of `roles`, for a quick test before the lookup.
+    words: FoldedFilter,
     tags: FxHashSet<String>,
 }
 
 impl PhraseTags {
     fn new(lang: Lang) -> PhraseTags {
         let mut out = PhraseTags::default();
+        let mut inner_words = 0;
         for term in THESAURUS.iter().flat_map(|c| &c.terms).filter(|t| t.lang == lang) {
             let tokens = Analyzer::for_lang(lang).analyze_whole(&term.text);
             let positioned: Vec<(usize, &str)> = tokens.iter().map(|t| (t.position, t.text.as_str())).collect();
@@ -127,13 +133,18 @@ impl PhraseTags {
             if positioned.len() < 2 || last - first > MAX_PHRASE_SPAN || !out.tags.insert(tag.clone()) {
                 continue;
             }
-            let before: Vec<(usize, String)> =
-                positioned[..positioned.len() - 1].iter().map(|&(p, t)| (last - p, t.to_string())).collect();
-            for (_, t) in &before {
-                out.roles.entry(t.clone()).or_default().inner = true;
+            let mut before = Vec::with_capacity(positioned.len() - 1);
+            for &(p, t) in &positioned[..positioned.len() - 1] {
+                let role = out.roles.entry(t.to_string()).or_default();
+                let id = *role.inner.get_or_insert_with(|| {
+                    inner_words += 1;
+                    inner_words
+                });
+                before.push((last - p, id));
             }
             out.roles.entry(last_term.to_string()).or_default().ends.push(Phrase { before, tag });
         }
+        out.words = FoldedFilter::new(out.roles.keys().map(String::as_str));
         out
     }
 
@@ -149,62 +160,75 @@ impl PhraseTags {
     }
 }
 
-/// Slots of [`PhraseMatcher`]'s memory of the last tokens (more than a phrase spans, so a
-/// compound's extra tokens never push a phrase's first word out).
+/// Positions [`PhraseMatcher`] remembers (more than a phrase spans).
 const RECENT: usize = 2 * MAX_PHRASE_SPAN;
 
 /// Finds tagged phrases in a stream of analyzed tokens, one token at a time.
 #[derive(Debug, Clone, Default)]
 pub struct PhraseMatcher {
-    /// The last [`RECENT`] tokens that are inner words of a phrase, as (position, start
-    /// offset, term), by count modulo RECENT.
-    recent: Vec<(usize, usize, String)>,
-    seen: usize,
+    /// The inner phrase words of the last [`RECENT`] positions, by position modulo RECENT.
+    recent: Vec<Slot>,
     /// Tags of phrases the last token ends, with the start offset of each, not yet taken.
     found: Vec<(&'static str, usize)>,
+}
+
+/// The inner phrase words seen at one position: at most two, a compound ("CA-4") and its
+/// first part.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    position: usize,
+    /// (term number, start offset) of each.
+    words: [(u32, usize); 2],
+    len: usize,
+}
+
+impl Slot {
+    const EMPTY: Slot = Slot { position: usize::MAX, words: [(0, 0); 2], len: 0 };
 }
 
 impl PhraseMatcher {
     /// Forgets the previous text.
     pub fn reset(&mut self) {
-        self.seen = 0;
+        self.recent.clear();
+        self.recent.resize(RECENT, Slot::EMPTY);
         self.found.clear();
     }
 
-    /// Takes in the next token, at its position and start offset.
+    /// Takes in the next token, at its position and start offset. Positions never decrease.
     pub fn push(&mut self, tags: &'static PhraseTags, term: &str, position: usize, from: usize) {
+        if !tags.words.may_contain(term) {
+            return;
+        }
         let Some(role) = tags.roles.get(term) else { return };
         if self.recent.len() < RECENT {
-            self.recent.resize_with(RECENT, Default::default);
+            self.reset();
         }
         for phrase in &role.ends {
             // every other term at its place: the phrase starts at the first one's offset
             let start = phrase
                 .before
                 .iter()
-                .try_fold(from, |start, (back, t)| Some(start.min(self.find(position.checked_sub(*back)?, t)?)));
+                .try_fold(from, |start, &(back, id)| Some(start.min(self.find(position.checked_sub(back)?, id)?)));
             if let Some(start) = start {
                 self.found.push((phrase.tag.as_str(), start));
             }
         }
-        if !role.inner {
-            return;
+        let Some(id) = role.inner else { return };
+        let slot = &mut self.recent[position % RECENT];
+        if slot.position != position {
+            *slot = Slot { position, ..Slot::EMPTY };
         }
-        let slot = &mut self.recent[self.seen % RECENT];
-        slot.0 = position;
-        slot.1 = from;
-        slot.2.clear();
-        slot.2.push_str(term);
-        self.seen += 1;
+        if slot.len < slot.words.len() {
+            slot.words[slot.len] = (id, from);
+            slot.len += 1;
+        }
     }
 
-    /// The start offset of an earlier token `term` at `position`.
-    fn find(&self, position: usize, term: &str) -> Option<usize> {
-        (1..=self.seen.min(RECENT))
-            .map(|k| &self.recent[(self.seen - k) % RECENT])
-            .take_while(|(p, _, _)| *p >= position)
-            .find(|(p, _, t)| *p == position && t == term)
-            .map(|(_, from, _)| *from)
+    /// The start offset of an earlier inner word `id` at `position`.
+    fn find(&self, position: usize, id: u32) -> Option<usize> {
+        let slot = &self.recent[position % RECENT];
+        let words = if slot.position == position { &slot.words[..slot.len] } else { &[] };
+        words.iter().find(|w| w.0 == id).map(|w| w.1)
     }
 
     /// The next tag found and not yet taken, with its phrase's start offset.

@@ -28,25 +28,109 @@ pub struct Word<'a> {
 
 /// Splits `text` into words, in order of position.
 pub fn words(text: &str) -> Vec<Word<'_>> {
-    let mut parts: Vec<(usize, &str)> = Vec::with_capacity(text.len() / 6);
-    uax29_words(text, &mut parts);
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(parts.len() + 4);
-    let mut i = 0;
-    while i < parts.len() {
-        let run_end = compound_end(bytes, &parts, i);
-        if run_end > i + 1 {
-            let from = parts[i].0;
-            let (last_from, last) = parts[run_end - 1];
-            let to = last_from + last.len();
-            out.push(Word { text: &text[from..to], from, to, position: i, span: run_end - i });
-        }
-        for (j, &(from, w)) in parts.iter().enumerate().take(run_end).skip(i) {
-            out.push(Word { text: w, from, to: from + w.len(), position: j, span: 1 });
-        }
-        i = run_end;
+    Words::new(text).collect()
+}
+
+/// The words of a text, one at a time: [`words`] without building the whole list (a record's
+/// text is split as it is indexed, and most of it is never looked at twice).
+///
+/// Word boundaries never cross whitespace, and neither do compounds, so the text is taken one
+/// whitespace-free chunk at a time: its parts (see [`uax29_words`]) and then its words go
+/// into two reused buffers.
+pub struct Words<'a> {
+    text: &'a str,
+    /// Byte offset of the next chunk.
+    at: usize,
+    /// Position of the next chunk's first part.
+    position: usize,
+    parts: Vec<(usize, &'a str)>,
+    /// The words of the current chunk, and how many of them were handed out.
+    ready: Vec<Word<'a>>,
+    taken: usize,
+}
+
+impl<'a> Words<'a> {
+    /// The words of `text`.
+    pub fn new(text: &'a str) -> Words<'a> {
+        Words { text, at: 0, position: 0, parts: Vec::new(), ready: Vec::new(), taken: 0 }
     }
-    out
+
+    /// The first word of the next chunk that holds one, the chunk's other words left in
+    /// `ready`; `None` at the end of the text.
+    fn next_chunk(&mut self) -> Option<Word<'a>> {
+        let bytes = self.text.as_bytes();
+        loop {
+            while self.at < bytes.len() && bytes[self.at].is_ascii_whitespace() {
+                self.at += 1;
+            }
+            if self.at == bytes.len() {
+                return None;
+            }
+            let start = self.at;
+            let mut ascii = true;
+            while self.at < bytes.len() && !bytes[self.at].is_ascii_whitespace() {
+                ascii &= bytes[self.at].is_ascii();
+                self.at += 1;
+            }
+            if ascii {
+                if let Some(single) = single_ascii_word(&bytes[start..self.at]) {
+                    // most chunks: one run of letters and digits, with punctuation around it
+                    let (from, to) = (start + single.start, start + single.end);
+                    let word = Word { text: &self.text[from..to], from, to, position: self.position, span: 1 };
+                    self.position += 1;
+                    return Some(word);
+                }
+            }
+            self.parts.clear();
+            chunk_parts(&self.text[start..self.at], start, ascii, &mut self.parts);
+            if self.parts.is_empty() {
+                continue;
+            }
+            let (parts, out) = (&self.parts, &mut self.ready);
+            out.clear();
+            let mut i = 0;
+            while i < parts.len() {
+                let run_end = compound_end(bytes, parts, i);
+                let position = self.position + i;
+                if run_end > i + 1 {
+                    let from = parts[i].0;
+                    let (last_from, last) = parts[run_end - 1];
+                    let to = last_from + last.len();
+                    out.push(Word { text: &self.text[from..to], from, to, position, span: run_end - i });
+                }
+                for (j, &(from, w)) in parts.iter().enumerate().take(run_end).skip(i) {
+                    out.push(Word { text: w, from, to: from + w.len(), position: self.position + j, span: 1 });
+                }
+                i = run_end;
+            }
+            self.position += parts.len();
+            self.taken = 1;
+            return Some(out[0]);
+        }
+    }
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = Word<'a>;
+
+    fn next(&mut self) -> Option<Word<'a>> {
+        if let Some(&w) = self.ready.get(self.taken) {
+            self.taken += 1;
+            return Some(w);
+        }
+        self.next_chunk()
+    }
+}
+
+/// The one word of an ASCII chunk made of a single run of letters and digits with only
+/// punctuation around it ("(IOM),", "2021."): no joining, possessive or compound can apply.
+/// `None` for any other chunk.
+fn single_ascii_word(chunk: &[u8]) -> Option<std::ops::Range<usize>> {
+    let word = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_';
+    let start = chunk.iter().position(word)?;
+    let end = chunk[start..].iter().position(|c| !word(c)).map_or(chunk.len(), |n| start + n);
+    let run = &chunk[start..end];
+    (run.iter().all(u8::is_ascii_alphanumeric) && !chunk[end..].iter().any(word)).then_some(start..end)
 }
 
 /// UAX #29 words of `text` that hold a letter or digit, with their byte offsets, possessives
@@ -57,6 +141,7 @@ pub fn words(text: &str) -> Vec<Word<'_>> {
 /// punctuation [`latin_words`]: both transcribe the UAX #29 rules that matter for those
 /// characters. Any other chunk goes to `unicode-segmentation`. A property test checks that the
 /// fast paths give the same words as the full algorithm.
+#[cfg(test)]
 fn uax29_words<'a>(text: &'a str, out: &mut Vec<(usize, &'a str)>) {
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -71,24 +156,33 @@ fn uax29_words<'a>(text: &'a str, out: &mut Vec<(usize, &'a str)>) {
             ascii &= bytes[i].is_ascii();
             i += 1;
         }
-        let chunk = &text[start..i];
-        if ascii {
-            ascii_words(chunk, start, out);
-        } else {
-            let before = out.len();
-            if !latin_words(chunk, start, out) {
-                // a chunk with other scripts, marks or Unicode white space: the full algorithm
-                out.truncate(before);
-                out.extend(
-                    chunk
-                        .split_word_bound_indices()
-                        .filter(|(_, w)| w.chars().any(char::is_alphanumeric))
-                        .map(|(j, w)| (start + j, strip_possessive(w))),
-                );
-            }
+        chunk_parts(&text[start..i], start, ascii, out);
+    }
+}
+
+/// The UAX #29 words of one chunk without ASCII whitespace, at byte `offset` of the text.
+fn chunk_parts<'a>(chunk: &'a str, offset: usize, ascii: bool, out: &mut Vec<(usize, &'a str)>) {
+    let before = out.len();
+    if ascii {
+        ascii_words(chunk, offset, out);
+    } else if !latin_words(chunk, offset, out) {
+        // a chunk with other scripts, marks or Unicode white space: the full algorithm
+        out.truncate(before);
+        out.extend(
+            chunk
+                .split_word_bound_indices()
+                .filter(|(_, w)| w.chars().any(char::is_alphanumeric))
+                .map(|(j, w)| (offset + j, strip_possessive(w))),
+        );
+    }
+    let mut k = before;
+    for i in before..out.len() {
+        if !out[i].1.is_empty() {
+            out[k] = out[i];
+            k += 1;
         }
     }
-    out.retain(|(_, w)| !w.is_empty());
+    out.truncate(k);
 }
 
 /// UAX #29 on an ASCII chunk without whitespace: runs of letters, digits and `_` (WB8–WB10,
@@ -327,6 +421,20 @@ mod tests {
             s in "[a-zA-Z0-9_.,;:'\\- ()ñÑáéíóúÁÉÍÓÚüçàèœŒªºµ·‘’“”«»¿¡–—…€°×÷\u{A0}\u{AD}\u{301}\u{2024}\u{2028}中ß]{0,40}"
         ) {
             assert_fast_path_matches(&s)?;
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
+
+        /// A chunk [`single_ascii_word`] takes is one word to the general path too.
+        #[test]
+        fn single_word_chunks_match_the_general_path(s in "[a-zA-Z0-9_.,;:'()\\-/\"]{1,12}") {
+            if let Some(range) = single_ascii_word(s.as_bytes()) {
+                let mut parts = Vec::new();
+                chunk_parts(&s, 0, true, &mut parts);
+                proptest::prop_assert_eq!(parts, [(range.start, &s[range])]);
+            }
         }
     }
 

@@ -8,7 +8,7 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tantivy::Index;
 
 use crate::analyze::thesaurus::{PhraseMatcher, PhraseTags};
-use crate::analyze::words::{words, Word};
+use crate::analyze::words::Words;
 use crate::analyze::Analyzer;
 
 /// A tantivy tokenizer running one of consulta's analyzers.
@@ -30,7 +30,7 @@ impl ConsultaTokenizer {
 /// phrase tag right after the word that ends its phrase.
 pub struct ConsultaTokenStream<'a> {
     analyzer: Analyzer,
-    words: std::vec::IntoIter<Word<'a>>,
+    words: Words<'a>,
     token: &'a mut Token,
     tags: Option<&'static PhraseTags>,
     matcher: &'a mut PhraseMatcher,
@@ -48,7 +48,7 @@ impl Tokenizer for ConsultaTokenizer {
         };
         ConsultaTokenStream {
             analyzer: self.analyzer,
-            words: words(text).into_iter(),
+            words: Words::new(text),
             token: &mut self.token,
             tags,
             matcher: &mut self.matcher,
