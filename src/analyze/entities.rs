@@ -6,6 +6,7 @@
 //! in capitals match case-sensitively: "CAN" (Andean Community) is not the verb "can".
 
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -200,7 +201,12 @@ impl Glossary {
     /// The one scan behind the others: each mention with its byte range and word count. Words
     /// are folded into one reused buffer; only a word that can start an alias is compared on.
     fn walk<'g>(&'g self, words: &[Word<'_>], mut found: impl FnMut(&'g Entity, usize, usize, usize)) {
-        let ws: Vec<&Word<'_>> = words.iter().filter(|w| w.span == 1).collect();
+        // the parts of a compound, not the compound ("CA-4" gives "CA" and "4")
+        let ws: Cow<'_, [Word<'_>]> = if words.iter().all(|w| w.span == 1) {
+            Cow::Borrowed(words)
+        } else {
+            Cow::Owned(words.iter().filter(|w| w.span == 1).copied().collect())
+        };
         let (mut buf, mut next) = (String::new(), String::new());
         let mut i = 0;
         while i < ws.len() {
@@ -213,7 +219,7 @@ impl Glossary {
             let hit = self.by_first.get(buf.as_str()).and_then(|ps| {
                 ps.iter().find(|p| {
                     let end = i + p.folded.len();
-                    let mut same = |f: &String, w: &&Word<'_>| {
+                    let mut same = |f: &String, w: &Word<'_>| {
                         next.clear();
                         fold_into(w.text, &mut next);
                         next == *f

@@ -28,7 +28,10 @@ pub struct Word<'a> {
 
 /// Splits `text` into words, in order of position.
 pub fn words(text: &str) -> Vec<Word<'_>> {
-    Words::new(text).collect()
+    // about one word per six bytes of running text
+    let mut out = Vec::with_capacity(text.len() / 6 + 1);
+    out.extend(Words::new(text));
+    out
 }
 
 /// The words of a text, one at a time: [`words`] without building the whole list (a record's

@@ -127,16 +127,16 @@ fn footnote_body(inner: &str) -> Option<(String, String)> {
         return None;
     }
     let body = body.trim_start_matches(|c: char| c.is_whitespace() || c == '.' || c.is_ascii_digit());
-    let body = remove_translator_notes(body);
-    Some((label.to_string(), collapse_ws(&body).into_owned()))
+    Some((label.to_string(), collapse_ws(&remove_translator_notes(body)).into_owned()))
 }
 
 /// Removes `[TRANSLATOR: …]`-style notes, emphasis markers and link syntax.
 fn strip_markup(text: &str) -> String {
     let text = remove_translator_notes(text);
     let mut out = String::with_capacity(text.len());
-    let mut rest = text.as_str();
-    while let Some(at) = rest.find(['*', '[', '<']) {
+    let mut rest = &*text;
+    // a byte scan: all three marks are ASCII
+    while let Some(at) = rest.bytes().position(|b| matches!(b, b'*' | b'[' | b'<')) {
         out.push_str(&rest[..at]);
         let tail = &rest[at..];
         if tail.starts_with("**") {
@@ -148,17 +148,20 @@ fn strip_markup(text: &str) -> String {
             out.push_str(url);
             rest = after;
         } else {
-            let c = tail.chars().next().unwrap_or('*');
-            out.push(c);
-            rest = &tail[c.len_utf8()..];
+            out.push_str(&tail[..1]);
+            rest = &tail[1..];
         }
     }
     out.push_str(rest);
     out
 }
 
-fn remove_translator_notes(text: &str) -> String {
+fn remove_translator_notes(text: &str) -> Cow<'_, str> {
     const NOTES: [&str; 4] = ["[TRANSLATOR:", "[Translator:", "[NOTA DEL TRADUCTOR:", "[N. del T.:"];
+    let is_note = |at: usize, s: &str| NOTES.iter().any(|n| s[at..].starts_with(n));
+    if !text.match_indices('[').any(|(at, _)| is_note(at, text)) {
+        return Cow::Borrowed(text);
+    }
     let mut out = text.to_string();
     for note in NOTES {
         while let Some(at) = out.find(note) {
@@ -166,7 +169,7 @@ fn remove_translator_notes(text: &str) -> String {
             out.replace_range(at..end, "");
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// `[label](target)` → (label, rest).

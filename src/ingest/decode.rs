@@ -22,7 +22,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
     } else {
         utf8_or_legacy(bytes)
     };
-    let controls = text.chars().filter(|&c| is_bad_control(c)).count();
+    let controls = bad_controls(&text);
     if controls > 8 || controls * 200 > text.chars().count() {
         return Err(format!(
             "undecodable text ({controls} control characters after trying UTF-8 and Windows-1252); \
@@ -42,14 +42,31 @@ fn utf8_or_legacy(bytes: &[u8]) -> Cow<'_, str> {
     }
 }
 
-/// C0 and C1 control characters other than tab, newline, carriage return and form feed.
-fn is_bad_control(c: char) -> bool {
-    c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c')
+/// How many C0 and C1 control characters other than tab, newline, carriage return and form
+/// feed `text` holds. A byte scan: C0 and DEL are single bytes, and C1 (U+0080–U+009F) is
+/// 0xC2 followed by 0x80–0x9F in UTF-8.
+fn bad_controls(text: &str) -> usize {
+    let b = text.as_bytes();
+    (0..b.len())
+        .filter(|&i| match b[i] {
+            b'\t' | b'\n' | b'\r' | b'\x0c' => false,
+            0..0x20 | 0x7f => true,
+            0xC2 => b.get(i + 1).is_some_and(|n| (0x80..0xA0).contains(n)),
+            _ => false,
+        })
+        .count()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_counted_by_bytes_as_by_chars() {
+        let text = "a\tb\nc\r\x0cd\x01e\x7ff\u{85}g\u{9f}h\u{a0}ñ\u{1b}";
+        let by_chars = text.chars().filter(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c')).count();
+        assert_eq!((bad_controls(text), by_chars), (5, 5));
+    }
 
     #[test]
     fn utf8_with_and_without_bom() {

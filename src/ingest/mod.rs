@@ -32,7 +32,7 @@ pub fn load(path: &Path, file: &str) -> Result<CleanDoc> {
 /// Decodes and cleans bytes; the error is the reason the bytes were refused.
 pub fn from_bytes(bytes: &[u8], file: &str) -> std::result::Result<CleanDoc, String> {
     let text = decode::decode(bytes)?;
-    let text = normalize(&text);
+    let text = normalize(text);
     let content = clean::clean(&text);
     if content.paragraphs.is_empty() {
         return Err("no text left after removing captions, contents and page numbers".into());
@@ -42,10 +42,14 @@ pub fn from_bytes(bytes: &[u8], file: &str) -> std::result::Result<CleanDoc, Str
 
 /// NFC and `\n` line ends: PDF exports carry decomposed accents that would otherwise split
 /// "migración" in two, and Windows exports carry `\r\n`.
-pub fn normalize(text: &str) -> String {
-    let unified = text.replace("\r\n", "\n").replace(['\r', '\x0c'], "\n");
-    // most text is already NFC: the quick check saves a full recomposition pass
-    if is_nfc_quick(unified.chars()) == IsNormalized::Yes {
+pub fn normalize(text: String) -> String {
+    let unified = if text.bytes().any(|b| matches!(b, b'\r' | b'\x0c')) {
+        text.replace("\r\n", "\n").replace(['\r', '\x0c'], "\n")
+    } else {
+        text
+    };
+    // most text is already NFC (all ASCII text is): the quick check saves a full recomposition
+    if unified.is_ascii() || is_nfc_quick(unified.chars()) == IsNormalized::Yes {
         return unified;
     }
     unified.nfc().collect()

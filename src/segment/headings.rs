@@ -171,19 +171,33 @@ fn split_numbering(par: &str) -> (Option<Numbering>, &str) {
 /// "SESIÓN III" → "3", "The second session" → "2", "Roadmap 1" → "1", "Sesión introductoria" →
 /// "intro".
 pub fn keyword_number(text: &str) -> Option<String> {
-    let folded = fold(text);
-    let words: Vec<&str> = folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    let at = words.iter().position(|w| matches!(*w, "session" | "sesion" | "roadmap" | "ruta"))?;
-    if let Some(next) = words.get(at + 1) {
+    keyword_number_folded(&fold(text))
+}
+
+/// [`keyword_number`] of text already folded.
+pub fn keyword_number_folded(folded: &str) -> Option<String> {
+    // most paragraphs name no keyword: four substring scans settle them
+    if !["sesion", "session", "roadmap", "ruta"].iter().any(|k| folded.contains(k)) {
+        return None;
+    }
+    let mut words = folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty());
+    let mut prev = None;
+    let next = loop {
+        let w = words.next()?;
+        if matches!(w, "session" | "sesion" | "roadmap" | "ruta") {
+            break words.next();
+        }
+        prev = Some(w);
+    };
+    if let Some(next) = next {
         if let Some(n) = parse_number(next) {
             return Some(n.to_string());
         }
-        if let Some((_, label)) = ORDINALS.iter().find(|(w, _)| w == next) {
+        if let Some((_, label)) = ORDINALS.iter().find(|(w, _)| *w == next) {
             return Some(label.to_string());
         }
     }
-    let prev = at.checked_sub(1).and_then(|i| words.get(i))?;
-    ORDINALS.iter().find(|(w, _)| w == prev).map(|(_, label)| label.to_string())
+    ORDINALS.iter().find(|(w, _)| Some(*w) == prev).map(|(_, label)| label.to_string())
 }
 
 fn parse_number(word: &str) -> Option<u32> {

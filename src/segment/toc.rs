@@ -235,7 +235,7 @@ impl Para {
         terms.dedup();
         Para {
             terms,
-            number: headings::keyword_number(first_sentence),
+            number: headings::keyword_number_folded(&folded),
             lead: LEAD_PHRASES.iter().any(|l| folded.contains(l)),
             after_list: prev.is_some_and(|(p, _)| is_list_line(p)),
             after_label: prev.is_some_and(|(p, heading)| is_label_line(p, || heading)),
