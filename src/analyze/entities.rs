@@ -6,7 +6,6 @@
 //! in capitals match case-sensitively: "CAN" (Andean Community) is not the verb "can".
 
 use rustc_hash::FxHashMap;
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -201,39 +200,46 @@ impl Glossary {
     /// The one scan behind the others: each mention with its byte range and word count. Words
     /// are folded into one reused buffer; only a word that can start an alias is compared on.
     fn walk<'g>(&'g self, words: &[Word<'_>], mut found: impl FnMut(&'g Entity, usize, usize, usize)) {
-        // the parts of a compound, not the compound ("CA-4" gives "CA" and "4")
-        let ws: Cow<'_, [Word<'_>]> = if words.iter().all(|w| w.span == 1) {
-            Cow::Borrowed(words)
-        } else {
-            Cow::Owned(words.iter().filter(|w| w.span == 1).copied().collect())
-        };
+        // the parts of a compound are words, not the compound ("CA-4" gives "CA" and "4")
+        let parts = |from: usize| (from..words.len()).filter(|&j| words[j].span == 1);
         let (mut buf, mut next) = (String::new(), String::new());
         let mut i = 0;
-        while i < ws.len() {
-            if !self.firsts.may_contain(ws[i].text) {
+        while i < words.len() {
+            let first = &words[i];
+            if first.span > 1 || !self.firsts.may_contain(first.text) {
                 i += 1;
                 continue;
             }
             buf.clear();
-            fold_into(ws[i].text, &mut buf);
+            fold_into(first.text, &mut buf);
+            // the first pattern (longest first) whose words all follow, with its last word's index
             let hit = self.by_first.get(buf.as_str()).and_then(|ps| {
-                ps.iter().find(|p| {
-                    let end = i + p.folded.len();
-                    let mut same = |f: &String, w: &Word<'_>| {
-                        next.clear();
-                        fold_into(w.text, &mut next);
-                        next == *f
-                    };
-                    end <= ws.len()
-                        && p.folded[1..].iter().zip(&ws[i + 1..end]).all(|(f, w)| same(f, w))
-                        && p.exact.as_ref().is_none_or(|exact| ws[i..end].iter().zip(exact).all(|(a, b)| a.text == b))
+                ps.iter().find_map(|p| {
+                    let mut last = i;
+                    let mut following = parts(i + 1);
+                    for (k, f) in p.folded.iter().enumerate() {
+                        if k > 0 {
+                            last = following.next()?;
+                            next.clear();
+                            fold_into(words[last].text, &mut next);
+                            if next != *f {
+                                return None;
+                            }
+                        }
+                        if p.exact
+                            .as_ref()
+                            .is_some_and(|exact| exact.get(k).map(String::as_str) != Some(words[last].text))
+                        {
+                            return None;
+                        }
+                    }
+                    Some((p, last))
                 })
             });
             match hit {
-                Some(p) => {
-                    let n = p.folded.len();
-                    found(&self.entities[p.entity], ws[i].from, ws[i + n - 1].to, n);
-                    i += n;
+                Some((p, last)) => {
+                    found(&self.entities[p.entity], first.from, words[last].to, p.folded.len());
+                    i = last + 1;
                 }
                 None => i += 1,
             }

@@ -38,8 +38,9 @@ pub fn words(text: &str) -> Vec<Word<'_>> {
 /// text is split as it is indexed, and most of it is never looked at twice).
 ///
 /// Word boundaries never cross whitespace, and neither do compounds, so the text is taken one
-/// whitespace-free chunk at a time: its parts (see [`uax29_words`]) and then its words go
-/// into two reused buffers.
+/// whitespace-free chunk at a time. A chunk that is one ASCII word with punctuation around it
+/// (most of them) is handed out at once; any other goes through [`chunk_parts`] and the
+/// compound rule into two reused buffers.
 pub struct Words<'a> {
     text: &'a str,
     /// Byte offset of the next chunk.
@@ -137,13 +138,8 @@ fn single_ascii_word(chunk: &[u8]) -> Option<std::ops::Range<usize>> {
 }
 
 /// UAX #29 words of `text` that hold a letter or digit, with their byte offsets, possessives
-/// stripped.
-///
-/// Word boundaries never cross whitespace, so the text is cut at whitespace first. An ASCII
-/// chunk (most of these reports) takes [`ascii_words`], a chunk of Latin letters and common
-/// punctuation [`latin_words`]: both transcribe the UAX #29 rules that matter for those
-/// characters. Any other chunk goes to `unicode-segmentation`. A property test checks that the
-/// fast paths give the same words as the full algorithm.
+/// stripped: [`chunk_parts`] of each chunk between whitespace, as [`Words`] takes them. The
+/// property tests check it against `unicode-segmentation` alone.
 #[cfg(test)]
 fn uax29_words<'a>(text: &'a str, out: &mut Vec<(usize, &'a str)>) {
     let bytes = text.as_bytes();
@@ -164,6 +160,10 @@ fn uax29_words<'a>(text: &'a str, out: &mut Vec<(usize, &'a str)>) {
 }
 
 /// The UAX #29 words of one chunk without ASCII whitespace, at byte `offset` of the text.
+///
+/// An ASCII chunk (most of these reports) takes [`ascii_words`], a chunk of Latin letters and
+/// common punctuation [`latin_words`]: both transcribe the UAX #29 rules that matter for those
+/// characters. Any other chunk goes to `unicode-segmentation`.
 fn chunk_parts<'a>(chunk: &'a str, offset: usize, ascii: bool, out: &mut Vec<(usize, &'a str)>) {
     let before = out.len();
     if ascii {

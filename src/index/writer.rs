@@ -250,12 +250,22 @@ pub struct StoredRecord {
     pub year: Option<u32>,
 }
 
+/// [`StoredRecord`] as written: borrowed, so a record's text is not copied to be serialized.
+#[derive(Serialize)]
+struct StoredRef<'a> {
+    section: &'a Section,
+    doc: &'a str,
+    title: &'a str,
+    doctype: &'a str,
+    year: Option<u32>,
+}
+
 fn to_tantivy(fields: &Fields, doc: &Document, s: &Section, seq: u64) -> Result<TantivyDocument> {
-    let stored = StoredRecord {
-        section: s.clone(),
-        doc: doc.meta.file.clone(),
-        title: doc.meta.title.clone(),
-        doctype: doc.meta.doctype.clone(),
+    let stored = StoredRef {
+        section: s,
+        doc: &doc.meta.file,
+        title: &doc.meta.title,
+        doctype: &doc.meta.doctype,
         year: doc.meta.year,
     };
     let json = serde_json::to_string(&stored).map_err(|e| Error::Index(e.to_string()))?;
