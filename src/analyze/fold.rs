@@ -82,10 +82,10 @@ fn push_folded(c: char, out: &mut String) {
 }
 
 /// A quick, exact "certainly not" test for a small set of folded words, in front of a hash map
-/// of them: most words of a text are in no glossary alias or thesaurus phrase, and a clear bit
-/// over the hash of their ASCII-lowercased bytes answers without folding or copying them.
-/// Words with a non-ASCII byte always pass (their folded form may be shorter); so does a rare
-/// hash collision, which the map then settles.
+/// of them: most words of a text are in no glossary alias or thesaurus phrase, and one bit,
+/// picked by a word's length and its first, second and last letters (case-insensitively),
+/// answers without folding or copying it. Words with a non-ASCII byte always pass (their
+/// folded form may be shorter); so does a word sharing a key's bit, which the map then settles.
 #[derive(Debug, Clone)]
 pub struct FoldedFilter {
     bits: Vec<u64>,

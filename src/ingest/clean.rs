@@ -158,8 +158,7 @@ fn strip_markup(text: &str) -> String {
 
 fn remove_translator_notes(text: &str) -> Cow<'_, str> {
     const NOTES: [&str; 4] = ["[TRANSLATOR:", "[Translator:", "[NOTA DEL TRADUCTOR:", "[N. del T.:"];
-    let is_note = |at: usize, s: &str| NOTES.iter().any(|n| s[at..].starts_with(n));
-    if !text.match_indices('[').any(|(at, _)| is_note(at, text)) {
+    if !text.match_indices('[').any(|(at, _)| NOTES.iter().any(|n| text[at..].starts_with(n))) {
         return Cow::Borrowed(text);
     }
     let mut out = text.to_string();

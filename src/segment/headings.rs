@@ -174,17 +174,20 @@ pub fn keyword_number(text: &str) -> Option<String> {
     keyword_number_folded(&fold(text))
 }
 
+/// The kind keywords [`keyword_number`] looks for, folded.
+const KEYWORDS: [&str; 4] = ["session", "sesion", "roadmap", "ruta"];
+
 /// [`keyword_number`] of text already folded.
 pub fn keyword_number_folded(folded: &str) -> Option<String> {
     // most paragraphs name no keyword: four substring scans settle them
-    if !["sesion", "session", "roadmap", "ruta"].iter().any(|k| folded.contains(k)) {
+    if !KEYWORDS.iter().any(|k| folded.contains(k)) {
         return None;
     }
     let mut words = folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty());
     let mut prev = None;
     let next = loop {
         let w = words.next()?;
-        if matches!(w, "session" | "sesion" | "roadmap" | "ruta") {
+        if KEYWORDS.contains(&w) {
             break words.next();
         }
         prev = Some(w);
