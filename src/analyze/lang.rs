@@ -4,7 +4,7 @@
 //! ("Comisión Intersectorial para la Respuesta Rápida…"), so detection runs on each section, and
 //! a short or undecided text falls back to its document's language.
 
-use super::words::{floor_boundary, words, Word};
+use super::words::{floor_boundary, with_words, Word};
 use crate::model::Lang;
 
 const EN_MARKERS: &[&str] = &[
@@ -22,7 +22,7 @@ const LONGEST: usize = 5;
 /// Detects the language of `text`; `None` when it has too few marker words to tell.
 pub fn detect(text: &str) -> Option<Lang> {
     // only the first few thousand bytes: enough words to tell, and sections can be long
-    detect_among(&words(&text[..floor_boundary(text, DETECT_BYTES)]))
+    with_words(&text[..floor_boundary(text, DETECT_BYTES)], detect_among)
 }
 
 /// How much of a text [`detect`] reads.

@@ -422,12 +422,13 @@ fn record(
     let mut countries = Vec::new();
     let mut entities: Vec<String> = Vec::new();
     // one split serves the entity scan (heading and text) and language detection (text)
-    let ws = words::words(&both);
-    let mentions = GLOSSARY.mentions_among(&ws);
     let text_from = heading.len() + 1;
-    let text_words = ws.iter().position(|w| w.from >= text_from).map_or(&ws[ws.len()..], |i| &ws[i..]);
-    let read = text_words.iter().position(|w| w.to > text_from + lang::DETECT_BYTES).unwrap_or(text_words.len());
-    let lang = lang::detect_among(&text_words[..read]).unwrap_or(meta.lang);
+    let (mentions, lang) = words::with_words(&both, |ws| {
+        let text_words = ws.iter().position(|w| w.from >= text_from).map_or(&ws[ws.len()..], |i| &ws[i..]);
+        let read = text_words.iter().position(|w| w.to > text_from + lang::DETECT_BYTES).unwrap_or(text_words.len());
+        (GLOSSARY.mentions_among(ws), lang::detect_among(&text_words[..read]))
+    });
+    let lang = lang.unwrap_or(meta.lang);
     for e in mentions.iter().map(|m| m.entity) {
         let list = match e.kind {
             EntityKind::Mechanism => Some(&mut mechanisms),

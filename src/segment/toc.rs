@@ -67,7 +67,15 @@ pub fn recover(contents: &[String], body: &[String], title: &str, lang: Lang) ->
     if anchor_at.iter().all(Option::is_some) {
         return Vec::new(); // every entry is a heading of the body: nothing was lost
     }
-    let mut vocabulary = Vocabulary::default();
+    let unplaced: Vec<(usize, Vec<String>)> = contents
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| anchor_at[*i].is_none())
+        .map(|(i, entry)| (i, telling_words(entry, analyzer, &title_terms)))
+        .collect();
+    // only the paragraph words that count as some entry word are numbered: no other word
+    // changes a score or a weight
+    let mut vocabulary = Vocabulary { wanted: Wanted::new(unplaced.iter().flat_map(|(_, w)| w)), ..Default::default() };
     let paragraphs: Vec<Para> = body
         .iter()
         .enumerate()
@@ -76,12 +84,8 @@ pub fn recover(contents: &[String], body: &[String], title: &str, lang: Lang) ->
             Para::new(p, prev, analyzer, heading_keys[i].is_some(), &mut vocabulary)
         })
         .collect();
-    let entries: Vec<Entry> = contents
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| anchor_at[*i].is_none())
-        .map(|(i, entry)| Entry::new(i, entry, analyzer, &title_terms, &vocabulary))
-        .collect();
+    let entries: Vec<Entry> =
+        unplaced.into_iter().map(|(i, words)| Entry::new(i, &contents[i], &words, &vocabulary)).collect();
     // allowed range of each entry: between the anchors around it
     let range = |e: &Entry| {
         let lo = anchor_at[..e.index].iter().rev().find_map(|a| *a).map_or(0, |a| a + 1);
@@ -161,23 +165,59 @@ fn key(text: &str) -> String {
     fold(text).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
-/// The analyzed words of the paragraph openings of one document, each numbered once.
+/// The analyzed words of the paragraph openings of one document that are [`Wanted`], each
+/// numbered once.
 #[derive(Default)]
 struct Vocabulary {
+    wanted: Wanted,
     ids: FxHashMap<String, u32>,
     terms: Vec<String>,
 }
 
 impl Vocabulary {
-    fn id(&mut self, term: &str) -> u32 {
+    /// The number of `term`, `None` when it is not wanted.
+    fn id(&mut self, term: &str) -> Option<u32> {
+        if !self.wanted.contains(term) {
+            return None;
+        }
         if let Some(&id) = self.ids.get(term) {
-            return id;
+            return Some(id);
         }
         let id = self.terms.len() as u32;
         self.ids.insert(term.to_string(), id);
         self.terms.push(term.to_string());
-        id
+        Some(id)
     }
+}
+
+/// The terms that count as one of some entry words (see [`same_word`]): the words themselves
+/// and any term sharing the folded prefix of a long one.
+#[derive(Default)]
+struct Wanted {
+    words: HashSet<String>,
+    prefixes: HashSet<[u8; SHARED_PREFIX]>,
+}
+
+impl Wanted {
+    fn new<'a>(entry_words: impl Iterator<Item = &'a String>) -> Wanted {
+        let mut wanted = Wanted::default();
+        for w in entry_words {
+            if let Some(prefix) = prefix(w) {
+                wanted.prefixes.insert(prefix);
+            }
+            wanted.words.insert(w.clone());
+        }
+        wanted
+    }
+
+    fn contains(&self, term: &str) -> bool {
+        self.words.contains(term) || prefix(term).is_some_and(|p| self.prefixes.contains(&p))
+    }
+}
+
+/// The folded prefix by which two long terms count as the same word.
+fn prefix(term: &str) -> Option<[u8; SHARED_PREFIX]> {
+    term.as_bytes().first_chunk().copied()
 }
 
 struct Entry {
@@ -189,19 +229,26 @@ struct Entry {
 }
 
 impl Entry {
-    fn new(index: usize, title: &str, analyzer: Analyzer, ignore: &HashSet<String>, vocabulary: &Vocabulary) -> Entry {
-        let number = headings::keyword_number(title);
-        let words = analyzer
-            .analyze(title)
-            .into_iter()
-            .map(|t| t.text)
-            .filter(|t| !GENERIC.contains(&t.as_str()) && !t.chars().all(|c| c.is_ascii_digit()) && !ignore.contains(t))
+    fn new(index: usize, title: &str, telling: &[String], vocabulary: &Vocabulary) -> Entry {
+        let words = telling
+            .iter()
             .map(|t| {
-                (0..vocabulary.terms.len() as u32).filter(|&id| same_word(&t, &vocabulary.terms[id as usize])).collect()
+                (0..vocabulary.terms.len() as u32).filter(|&id| same_word(t, &vocabulary.terms[id as usize])).collect()
             })
             .collect();
-        Entry { index, words, number }
+        Entry { index, words, number: headings::keyword_number(title) }
     }
+}
+
+/// The analyzed words of a contents entry that tell which paragraph opens it: not generic,
+/// not a bare number, not a word of the document's title (in `ignore`).
+fn telling_words(title: &str, analyzer: Analyzer, ignore: &HashSet<String>) -> Vec<String> {
+    analyzer
+        .analyze(title)
+        .into_iter()
+        .map(|t| t.text)
+        .filter(|t| !GENERIC.contains(&t.as_str()) && !t.chars().all(|c| c.is_ascii_digit()) && !ignore.contains(t))
+        .collect()
 }
 
 struct Para {
@@ -230,7 +277,7 @@ impl Para {
         let first_sentence = opening.split(". ").next().unwrap_or("");
         let folded = fold(first_sentence);
         let mut terms = Vec::new();
-        analyzer.for_each_token(opening, |term, _| terms.push(vocabulary.id(term)));
+        analyzer.for_each_token(opening, |term, _| terms.extend(vocabulary.id(term)));
         terms.sort_unstable();
         terms.dedup();
         Para {
