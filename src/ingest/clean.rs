@@ -208,7 +208,7 @@ fn logical_lines(text: &str) -> Vec<String> {
         // contents entries keep their tab leader so `clean` can recognize them; other rows
         // with tabs (a list of acronyms) are never joined to their neighbours
         let row = line.contains('\t');
-        let line = if contents_entry(line).is_some() { line.to_string() } else { collapse_ws(line).into_owned() };
+        let line = if contents_entry(line).is_some() { Cow::Borrowed(line) } else { collapse_ws(line) };
         match out.last_mut() {
             Some(prev) if !row && blank_run <= 3 && continues(prev, &line, wrap_width) => {
                 if prev.ends_with('-') && line.starts_with(char::is_lowercase) && !prev.ends_with(" -") {
@@ -218,7 +218,7 @@ fn logical_lines(text: &str) -> Vec<String> {
                 }
                 prev.push_str(&line);
             }
-            _ => out.push(line),
+            _ => out.push(line.into_owned()),
         }
         blank_run = 0;
     }
@@ -476,6 +476,12 @@ mod tests {
         #[test]
         fn never_panics(s in "[\\[\\]\\*<>:0-9a-zA-Z ¹²⁴\\n\\t.(#)-]{0,120}") {
             let _ = clean(&s);
+        }
+
+        #[test]
+        fn collapsed_white_space_is_single_spaces_between_words(s in "[a-zé \u{a0}\t\r\u{2003}]{0,40}") {
+            let words: Vec<&str> = s.split_whitespace().collect();
+            proptest::prop_assert_eq!(collapse_ws(&s), words.join(" "));
         }
     }
 }
