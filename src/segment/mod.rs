@@ -74,7 +74,9 @@ pub fn segment(doc: &CleanDoc) -> Document {
         place: meta::place(block),
         lang,
     };
-    let (body, origin, forced) = with_recovered_headings(&doc.content.contents, body, block_len, &meta.title, lang);
+    let heads: Vec<Option<Heading>> = body.iter().map(|p| headings::heading(p)).collect();
+    let recovered = toc::recover(&doc.content.contents, body, &heads, &meta.title, lang);
+    let (body, heads, origin, forced) = with_recovered_headings(body, heads, &recovered, block_len);
     let proper = if forced.contains(&true) {
         // only the words of recovered headings are ever looked up (see `sentence_case`)
         let wanted = body.iter().zip(&forced).filter(|(_, f)| **f).flat_map(|(h, _)| h.split(' '));
@@ -82,7 +84,7 @@ pub fn segment(doc: &CleanDoc) -> Document {
     } else {
         Default::default()
     };
-    let mut drafts = split(&body, &origin, &forced, &doc.content.footnotes, lang, &proper);
+    let mut drafts = split(&body, heads, &origin, &forced, &doc.content.footnotes, lang, &proper);
     drafts = drafts.into_iter().flat_map(split_passages).collect();
     let sections = finish(&meta, drafts);
     let acronyms = acronyms::mine(&paras.iter().map(String::as_str).collect::<Vec<_>>());
@@ -96,37 +98,39 @@ fn is_strong(h: &Heading) -> bool {
     h.numbered || h.opens == Opens::Contents
 }
 
-/// The body with the headings its contents list but it lost put back (see [`toc`]), the
-/// document paragraph index of each body paragraph (`None` for a recovered heading), and which
-/// body paragraphs are recovered headings.
-fn with_recovered_headings(
-    contents: &[String],
-    body: &[String],
+/// The body with the headings its contents list but it lost (`recovered`, see [`toc`]) put
+/// back; the heading each body paragraph is (from `heads`, one per paragraph of `body`); the
+/// document paragraph index of each (`None` for a recovered heading); and which body
+/// paragraphs are recovered headings.
+fn with_recovered_headings<'a>(
+    body: &'a [String],
+    mut heads: Vec<Option<Heading>>,
+    recovered: &'a [(usize, String)],
     first: usize,
-    title: &str,
-    lang: Lang,
-) -> (Vec<String>, Vec<Option<usize>>, Vec<bool>) {
-    let recovered = toc::recover(contents, body, title, lang);
-    let mut out = Vec::with_capacity(body.len() + recovered.len());
-    let mut origin = Vec::with_capacity(out.capacity());
-    let mut forced = Vec::with_capacity(out.capacity());
+) -> (Vec<&'a str>, Vec<Option<Heading>>, Vec<Option<usize>>, Vec<bool>) {
+    let n = body.len() + recovered.len();
+    let (mut out, mut out_heads) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut origin, mut forced) = (Vec::with_capacity(n), Vec::with_capacity(n));
     let mut next = recovered.iter().peekable();
     for (i, par) in body.iter().enumerate() {
         while let Some((_, title)) = next.next_if(|(at, _)| *at == i) {
-            out.push(title.clone());
+            out.push(title.as_str());
+            out_heads.push(headings::heading(title));
             origin.push(None);
             forced.push(true);
         }
-        out.push(par.clone());
+        out.push(par.as_str());
+        out_heads.push(heads[i].take());
         origin.push(Some(first + i));
         forced.push(false);
     }
-    (out, origin, forced)
+    (out, out_heads, origin, forced)
 }
 
 /// The one pass: body paragraphs (with their document indices in `origin`) → drafts.
 fn split(
-    body: &[String],
+    body: &[&str],
+    heads: Vec<Option<Heading>>,
     origin: &[Option<usize>],
     forced: &[bool],
     footnotes: &[Footnote],
@@ -137,7 +141,7 @@ fn split(
     let mut drafts: Vec<Draft> = Vec::new();
     let mut in_practices = false;
     let mut last_arabic = 0;
-    for (i, par) in body.iter().enumerate() {
+    for (i, (par, heading)) in body.iter().zip(heads).enumerate() {
         // footnotes cited in the title block go with the first paragraph of the body
         let notes = match origin[i] {
             Some(index) => footnotes
@@ -147,12 +151,12 @@ fn split(
                 .collect(),
             None => Vec::new(),
         };
-        let para = Para { text: par.clone(), notes };
+        let para = Para { text: par.to_string(), notes };
         let heading = if forced[i] {
             // a recovered contents entry: always a heading, shown in sentence case
-            headings::heading(par).map(|h| Heading { text: sentence_case(&h.text, proper), ..h })
+            heading.map(|h| Heading { text: sentence_case(&h.text, proper), ..h })
         } else {
-            headings::heading(par).filter(|h| h.arabic.is_none_or(|n| n == 1 || n == last_arabic + 1))
+            heading.filter(|h| h.arabic.is_none_or(|n| n == 1 || n == last_arabic + 1))
         };
         if let Some(n) = heading.as_ref().and_then(|h| h.arabic) {
             last_arabic = n;
@@ -187,11 +191,11 @@ fn split(
                 // each speaker's remarks are their own section, headed by name and role
                 let d = drafts.last_mut().expect("checked");
                 if d.paragraphs.is_empty() {
-                    d.heading = par.clone();
+                    d.heading = par.to_string();
                 } else {
                     drafts.push(Draft {
                         kind: Some(SectionKind::OpeningRemarks),
-                        heading: par.clone(),
+                        heading: par.to_string(),
                         ..Draft::default()
                     });
                 }
@@ -270,7 +274,7 @@ fn is_speaker(par: &str) -> bool {
 
 /// Proper nouns of the body among the lowercased words `wanted`: words it capitalizes after a
 /// lowercase word ("in the Americas") and never writes in lowercase.
-fn proper_nouns(body: &[String], wanted: &HashSet<String>) -> HashSet<String> {
+fn proper_nouns(body: &[&str], wanted: &HashSet<String>) -> HashSet<String> {
     let mut lower = HashSet::new();
     let mut capitalized = HashSet::new();
     for p in body {

@@ -14,7 +14,7 @@ use std::collections::HashSet;
 
 use rustc_hash::FxHashMap;
 
-use super::headings;
+use super::headings::{self, Heading};
 use crate::analyze::words::offset_in;
 use crate::analyze::{fold, Analyzer};
 use crate::model::Lang;
@@ -44,14 +44,21 @@ const LEAD_PHRASES: &[&str] = &[
 ];
 
 /// Paragraph index (into `body`) → contents title, for each recovered heading, in order.
+/// `heads` holds what [`headings::heading`] makes of each paragraph of `body`.
 /// Words of the document's `title` are ignored: an entry "SHARED FOLDER V PLENARY MEETING
 /// RCM-SACM" in the report of the V RCM–SACM plenary meeting is about a shared folder.
-pub fn recover(contents: &[String], body: &[String], title: &str, lang: Lang) -> Vec<(usize, String)> {
+pub fn recover(
+    contents: &[String],
+    body: &[String],
+    heads: &[Option<Heading>],
+    title: &str,
+    lang: Lang,
+) -> Vec<(usize, String)> {
     if contents.is_empty() {
         return Vec::new();
     }
     let title_terms: HashSet<String> = Analyzer::for_lang(lang).analyze(title).into_iter().map(|t| t.text).collect();
-    let heading_keys: Vec<Option<String>> = body.iter().map(|p| headings::heading(p).map(|h| key(&h.text))).collect();
+    let heading_keys: Vec<Option<String>> = heads.iter().map(|h| h.as_ref().map(|h| key(&h.text))).collect();
     // anchors: entries that are headings of the body, at the first such heading after the last
     let mut anchor_at: Vec<Option<usize>> = Vec::with_capacity(contents.len());
     let mut from = 0;
@@ -116,7 +123,7 @@ pub fn recover(contents: &[String], body: &[String], title: &str, lang: Lang) ->
     while i < n && j < m {
         let s = if range(&entries[i]).contains(&j) { score(&entries[i], &paragraphs[j]) } else { 0.0 };
         if s >= MIN_SCORE && (best[i][j] - (s + best[i + 1][j + 1])).abs() < 1e-4 {
-            out.push((start_of(body, j), contents[entries[i].index].clone()));
+            out.push((start_of(body, heads, j), contents[entries[i].index].clone()));
             i += 1;
             j += 1;
         } else if (best[i][j] - best[i][j + 1]).abs() < 1e-4 {
@@ -130,23 +137,18 @@ pub fn recover(contents: &[String], body: &[String], title: &str, lang: Lang) ->
 
 /// A section often opens with a short label line before its first sentence (a speaker's name
 /// and role): the heading goes before that line.
-fn start_of(body: &[String], j: usize) -> usize {
-    if j > 0 && is_label(&body[j - 1]) {
+fn start_of(body: &[String], heads: &[Option<Heading>], j: usize) -> usize {
+    if j > 0 && is_label(&body[j - 1], heads[j - 1].is_some()) {
         j - 1
     } else {
         j
     }
 }
 
-/// A short line without sentence punctuation that is neither a heading nor a list item: a
-/// speaker's name and role, a caption-like label.
-fn is_label(p: &str) -> bool {
-    is_label_line(p, || headings::heading(p).is_some())
-}
-
-/// [`is_label`], with the heading test (the costliest) run last and only when needed.
-fn is_label_line(p: &str, heading: impl FnOnce() -> bool) -> bool {
-    p.chars().nth(199).is_none() && !p.ends_with(['.', ':', ';', '?', '!']) && !is_list_line(p) && !heading()
+/// A short line without sentence punctuation that is neither a heading (`heading` says whether
+/// it is one) nor a list item: a speaker's name and role, a caption-like label.
+fn is_label(p: &str, heading: bool) -> bool {
+    !heading && p.chars().nth(199).is_none() && !p.ends_with(['.', ':', ';', '?', '!']) && !is_list_line(p)
 }
 
 /// "- item", "• item", "1. item", "a. item".
@@ -285,7 +287,7 @@ impl Para {
             number: headings::keyword_number_folded(&folded),
             lead: LEAD_PHRASES.iter().any(|l| folded.contains(l)),
             after_list: prev.is_some_and(|(p, _)| is_list_line(p)),
-            after_label: prev.is_some_and(|(p, heading)| is_label_line(p, || heading)),
+            after_label: prev.is_some_and(|(p, heading)| is_label(p, heading)),
             // a section opens with a sentence, not a three-word line inside another section
             excluded: heading
                 || prev.is_some_and(|(_, heading)| heading)
@@ -359,6 +361,11 @@ mod tests {
 
     fn body(lines: &[&str]) -> Vec<String> {
         lines.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn recover(contents: &[String], body: &[String], title: &str, lang: Lang) -> Vec<(usize, String)> {
+        let heads: Vec<Option<Heading>> = body.iter().map(|p| headings::heading(p)).collect();
+        super::recover(contents, body, &heads, title, lang)
     }
 
     #[test]
