@@ -76,15 +76,16 @@ pub fn segment(doc: &CleanDoc) -> Document {
     };
     let heads: Vec<Option<Heading>> = body.iter().map(|p| headings::heading(p)).collect();
     let recovered = toc::recover(&doc.content.contents, body, &heads, &meta.title, lang);
-    let (body, heads, origin, forced) = with_recovered_headings(body, heads, &recovered, block_len);
-    let proper = if forced.contains(&true) {
-        // only the words of recovered headings are ever looked up (see `sentence_case`)
-        let wanted = body.iter().zip(&forced).filter(|(_, f)| **f).flat_map(|(h, _)| h.split(' '));
-        proper_nouns(&body, &wanted.map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).collect())
-    } else {
+    let body = with_recovered_headings(body, heads, &recovered, block_len);
+    let proper = if recovered.is_empty() {
         Default::default()
+    } else {
+        // only the words of recovered headings are ever looked up (see `sentence_case`)
+        let wanted = recovered.iter().flat_map(|(_, h)| h.split(' '));
+        let wanted = wanted.map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).collect();
+        proper_nouns(body.iter().map(|p| p.text), &wanted)
     };
-    let mut drafts = split(&body, heads, &origin, &forced, &doc.content.footnotes, lang, &proper);
+    let mut drafts = split(body, &doc.content.footnotes, lang, &proper);
     drafts = drafts.into_iter().flat_map(split_passages).collect();
     let sections = finish(&meta, drafts);
     let acronyms = acronyms::mine(&paras.iter().map(String::as_str).collect::<Vec<_>>());
@@ -98,52 +99,45 @@ fn is_strong(h: &Heading) -> bool {
     h.numbered || h.opens == Opens::Contents
 }
 
-/// The body with the headings its contents list but it lost (`recovered`, see [`toc`]) put
-/// back; the heading each body paragraph is (from `heads`, one per paragraph of `body`); the
-/// document paragraph index of each (`None` for a recovered heading); and which body
-/// paragraphs are recovered headings.
-fn with_recovered_headings<'a>(
-    body: &'a [String],
-    mut heads: Vec<Option<Heading>>,
-    recovered: &'a [(usize, String)],
-    first: usize,
-) -> (Vec<&'a str>, Vec<Option<Heading>>, Vec<Option<usize>>, Vec<bool>) {
-    let n = body.len() + recovered.len();
-    let (mut out, mut out_heads) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    let (mut origin, mut forced) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    let mut next = recovered.iter().peekable();
-    for (i, par) in body.iter().enumerate() {
-        while let Some((_, title)) = next.next_if(|(at, _)| *at == i) {
-            out.push(title.as_str());
-            out_heads.push(headings::heading(title));
-            origin.push(None);
-            forced.push(true);
-        }
-        out.push(par.as_str());
-        out_heads.push(heads[i].take());
-        origin.push(Some(first + i));
-        forced.push(false);
-    }
-    (out, out_heads, origin, forced)
+/// A paragraph of the body as [`split`] takes it.
+struct BodyPar<'a> {
+    text: &'a str,
+    /// What [`headings::heading`] makes of it.
+    heading: Option<Heading>,
+    /// Its index among the document's paragraphs; `None` for a heading put back from the
+    /// contents.
+    origin: Option<usize>,
 }
 
-/// The one pass: body paragraphs (with their document indices in `origin`) → drafts.
-fn split(
-    body: &[&str],
+/// The body with the headings its contents list but it lost (`recovered`, see [`toc`]) put
+/// back. `heads` holds the heading of each paragraph of `body`, which starts at document
+/// paragraph `first`.
+fn with_recovered_headings<'a>(
+    body: &'a [String],
     heads: Vec<Option<Heading>>,
-    origin: &[Option<usize>],
-    forced: &[bool],
-    footnotes: &[Footnote],
-    lang: Lang,
-    proper: &HashSet<String>,
-) -> Vec<Draft> {
-    let first = origin.iter().flatten().next().copied().unwrap_or(0);
+    recovered: &'a [(usize, String)],
+    first: usize,
+) -> Vec<BodyPar<'a>> {
+    let mut out = Vec::with_capacity(body.len() + recovered.len());
+    let mut next = recovered.iter().peekable();
+    for (i, (par, heading)) in body.iter().zip(heads).enumerate() {
+        while let Some((_, title)) = next.next_if(|(at, _)| *at == i) {
+            out.push(BodyPar { text: title, heading: headings::heading(title), origin: None });
+        }
+        out.push(BodyPar { text: par, heading, origin: Some(first + i) });
+    }
+    out
+}
+
+/// The one pass: body paragraphs → drafts.
+fn split(body: Vec<BodyPar<'_>>, footnotes: &[Footnote], lang: Lang, proper: &HashSet<String>) -> Vec<Draft> {
+    let first = body.iter().find_map(|p| p.origin).unwrap_or(0);
     let mut drafts: Vec<Draft> = Vec::new();
     let mut in_practices = false;
     let mut last_arabic = 0;
-    for (i, (par, heading)) in body.iter().zip(heads).enumerate() {
+    for BodyPar { text: par, heading, origin } in body {
         // footnotes cited in the title block go with the first paragraph of the body
-        let notes = match origin[i] {
+        let notes = match origin {
             Some(index) => footnotes
                 .iter()
                 .filter(|f| f.paragraph == index || (index == first && f.paragraph < first))
@@ -152,7 +146,7 @@ fn split(
             None => Vec::new(),
         };
         let para = Para { text: par.to_string(), notes };
-        let heading = if forced[i] {
+        let heading = if origin.is_none() {
             // a recovered contents entry: always a heading, shown in sentence case
             heading.map(|h| Heading { text: sentence_case(&h.text, proper), ..h })
         } else {
@@ -274,7 +268,7 @@ fn is_speaker(par: &str) -> bool {
 
 /// Proper nouns of the body among the lowercased words `wanted`: words it capitalizes after a
 /// lowercase word ("in the Americas") and never writes in lowercase.
-fn proper_nouns(body: &[&str], wanted: &HashSet<String>) -> HashSet<String> {
+fn proper_nouns<'a>(body: impl Iterator<Item = &'a str>, wanted: &HashSet<String>) -> HashSet<String> {
     let mut lower = HashSet::new();
     let mut capitalized = HashSet::new();
     for p in body {
