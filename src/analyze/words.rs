@@ -94,20 +94,15 @@ impl<'a> Words<'a> {
                 return None;
             }
             let start = self.at;
-            let mut ascii = true;
-            while self.at < bytes.len() && !bytes[self.at].is_ascii_whitespace() {
-                ascii &= bytes[self.at].is_ascii();
-                self.at += 1;
+            let chunk = scan_chunk(bytes, start);
+            self.at = chunk.end;
+            if let Some((from, to)) = chunk.single {
+                // most chunks: one run of letters and digits, with punctuation around it
+                let word = Word { text: &self.text[from..to], from, to, position: self.position, span: 1 };
+                self.position += 1;
+                return Some(word);
             }
-            if ascii {
-                if let Some(single) = single_ascii_word(&bytes[start..self.at]) {
-                    // most chunks: one run of letters and digits, with punctuation around it
-                    let (from, to) = (start + single.start, start + single.end);
-                    let word = Word { text: &self.text[from..to], from, to, position: self.position, span: 1 };
-                    self.position += 1;
-                    return Some(word);
-                }
-            }
+            let ascii = chunk.ascii;
             self.parts.clear();
             chunk_parts(&self.text[start..self.at], start, ascii, &mut self.parts);
             if self.parts.is_empty() {
@@ -149,15 +144,41 @@ impl<'a> Iterator for Words<'a> {
     }
 }
 
-/// The one word of an ASCII chunk made of a single run of letters and digits with only
-/// punctuation around it ("(IOM),", "2021."): no joining, possessive or compound can apply.
-/// `None` for any other chunk.
-fn single_ascii_word(chunk: &[u8]) -> Option<std::ops::Range<usize>> {
-    let word = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_';
-    let start = chunk.iter().position(word)?;
-    let end = chunk[start..].iter().position(|c| !word(c)).map_or(chunk.len(), |n| start + n);
-    let run = &chunk[start..end];
-    (run.iter().all(u8::is_ascii_alphanumeric) && !chunk[end..].iter().any(word)).then_some(start..end)
+/// What one pass over a whitespace-free chunk tells.
+struct Chunk {
+    /// Byte offset one past the chunk (at white space or the end of the text).
+    end: usize,
+    /// Whether the chunk is all ASCII.
+    ascii: bool,
+    /// The byte range of the chunk's one word when it is ASCII and a single run of letters and
+    /// digits with only punctuation around it ("(IOM),", "2021."): no joining, possessive or
+    /// compound can apply. `None` for any other chunk.
+    single: Option<(usize, usize)>,
+}
+
+/// Scans the chunk of `bytes` that starts at `start` (not white space) in one pass.
+fn scan_chunk(bytes: &[u8], start: usize) -> Chunk {
+    let (mut ascii, mut single) = (true, true);
+    // the first run of letters and digits: where it starts and, once left, where it ends
+    let (mut from, mut to) = (None, None);
+    let mut at = start;
+    while let Some(&b) = bytes.get(at).filter(|b| !b.is_ascii_whitespace()) {
+        if b.is_ascii_alphanumeric() {
+            // a second run, after punctuation, makes a chunk like "U.S." or "CA-4"
+            single &= to.is_none();
+            from.get_or_insert(at);
+        } else {
+            ascii &= b.is_ascii();
+            // `_` joins words; a non-ASCII byte may be a letter
+            single &= b != b'_' && b.is_ascii();
+            if from.is_some() && to.is_none() {
+                to = Some(at);
+            }
+        }
+        at += 1;
+    }
+    let single = from.filter(|_| single).map(|from| (from, to.unwrap_or(at)));
+    Chunk { end: at, ascii, single }
 }
 
 /// UAX #29 words of `text` that hold a letter or digit, with their byte offsets, possessives
@@ -465,13 +486,15 @@ mod tests {
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
 
-        /// A chunk [`single_ascii_word`] takes is one word to the general path too.
+        /// A chunk [`scan_chunk`] finds one word in is one word to the general path too.
         #[test]
-        fn single_word_chunks_match_the_general_path(s in "[a-zA-Z0-9_.,;:'()\\-/\"]{1,12}") {
-            if let Some(range) = single_ascii_word(s.as_bytes()) {
+        fn single_word_chunks_match_the_general_path(s in "[a-zA-Z0-9_.,;:'()\\-/\"é]{1,12}") {
+            let chunk = scan_chunk(s.as_bytes(), 0);
+            proptest::prop_assert_eq!((chunk.end, chunk.ascii), (s.len(), s.is_ascii()));
+            if let Some((from, to)) = chunk.single {
                 let mut parts = Vec::new();
                 chunk_parts(&s, 0, true, &mut parts);
-                proptest::prop_assert_eq!(parts, [(range.start, &s[range])]);
+                proptest::prop_assert_eq!(parts, [(from, &s[from..to])]);
             }
         }
     }
