@@ -150,9 +150,10 @@ struct Chunk {
     end: usize,
     /// Whether the chunk is all ASCII.
     ascii: bool,
-    /// The byte range of the chunk's one word when it is ASCII and a single run of letters and
-    /// digits with only punctuation around it ("(IOM),", "2021."): no joining, possessive or
-    /// compound can apply. `None` for any other chunk.
+    /// The byte range of the chunk's one word when it is a single run of letters and digits
+    /// (ASCII, or Latin letters such as "ó" and "ñ") with only ASCII punctuation around it
+    /// ("(OIM),", "2021.", "migración"): no joining, possessive or compound can apply. `None`
+    /// for any other chunk.
     single: Option<(usize, usize)>,
 }
 
@@ -163,22 +164,33 @@ fn scan_chunk(bytes: &[u8], start: usize) -> Chunk {
     let (mut from, mut to) = (None, None);
     let mut at = start;
     while let Some(&b) = bytes.get(at).filter(|b| !b.is_ascii_whitespace()) {
-        if b.is_ascii_alphanumeric() {
+        let letter = if b.is_ascii_alphanumeric() { 1 } else { latin_letter(&bytes[at..]) };
+        ascii &= b.is_ascii();
+        if letter > 0 {
             // a second run, after punctuation, makes a chunk like "U.S." or "CA-4"
             single &= to.is_none();
             from.get_or_insert(at);
         } else {
-            ascii &= b.is_ascii();
-            // `_` joins words; a non-ASCII byte may be a letter
+            // `_` joins words; other non-ASCII text goes to the general path
             single &= b != b'_' && b.is_ascii();
             if from.is_some() && to.is_none() {
                 to = Some(at);
             }
         }
-        at += 1;
+        at += letter.max(1);
     }
     let single = from.filter(|_| single).map(|from| (from, to.unwrap_or(at)));
     Chunk { end: at, ascii, single }
+}
+
+/// The UTF-8 length of the Latin letter `rest` starts with (U+00C0 to U+024F but × and ÷, all
+/// letters to UAX #29), 0 when it starts with anything else.
+fn latin_letter(rest: &[u8]) -> usize {
+    match rest {
+        [0xC3, 0x97 | 0xB7, ..] => 0,
+        [0xC3..=0xC8, 0x80..=0xBF, ..] | [0xC9, 0x80..=0x8F, ..] => 2,
+        _ => 0,
+    }
 }
 
 /// UAX #29 words of `text` that hold a letter or digit, with their byte offsets, possessives
@@ -488,12 +500,14 @@ mod tests {
 
         /// A chunk [`scan_chunk`] finds one word in is one word to the general path too.
         #[test]
-        fn single_word_chunks_match_the_general_path(s in "[a-zA-Z0-9_.,;:'()\\-/\"é]{1,12}") {
+        fn single_word_chunks_match_the_general_path(
+            s in "[a-zA-Z0-9_.,;:'()\\-/\"\u{b7}-\u{260}\u{2019}\u{301}]{1,12}"
+        ) {
             let chunk = scan_chunk(s.as_bytes(), 0);
             proptest::prop_assert_eq!((chunk.end, chunk.ascii), (s.len(), s.is_ascii()));
             if let Some((from, to)) = chunk.single {
                 let mut parts = Vec::new();
-                chunk_parts(&s, 0, true, &mut parts);
+                chunk_parts(&s, 0, s.is_ascii(), &mut parts);
                 proptest::prop_assert_eq!(parts, [(from, &s[from..to])]);
             }
         }
