@@ -12,7 +12,7 @@
 
 use std::collections::HashSet;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::headings::{self, Heading};
 use crate::analyze::words::offset_in;
@@ -196,8 +196,8 @@ impl Vocabulary {
 /// and any term sharing the folded prefix of a long one.
 #[derive(Default)]
 struct Wanted {
-    words: HashSet<String>,
-    prefixes: HashSet<[u8; SHARED_PREFIX]>,
+    words: FxHashSet<String>,
+    prefixes: FxHashSet<[u8; SHARED_PREFIX]>,
 }
 
 impl Wanted {
