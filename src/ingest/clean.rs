@@ -380,15 +380,15 @@ fn to_superscript(d: char) -> char {
 
 /// Collapses runs of whitespace (tabs included) to one space and trims.
 fn collapse_ws(s: &str) -> Cow<'_, str> {
-    // most lines are already tidy: single spaces between words, no other white space
+    // most lines are already tidy: single spaces between words, no other white space (the
+    // byte tests are folds without early exit, which the compiler vectorizes)
+    let b = s.as_bytes();
+    let untidy_ascii = b.iter().fold(false, |bad, c| bad | matches!(c, b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'))
+        || b.iter().zip(&b[1.min(b.len())..]).fold(false, |bad, (x, y)| bad | (*x == b' ' && *y == b' '));
     let tidy = !s.starts_with(' ')
         && !s.ends_with(' ')
-        && !s.contains("  ")
-        && if s.is_ascii() {
-            !s.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'))
-        } else {
-            !s.chars().any(|c| c.is_whitespace() && c != ' ')
-        };
+        && !untidy_ascii
+        && (s.is_ascii() || !s.chars().any(|c| c.is_whitespace() && c != ' '));
     if tidy {
         return Cow::Borrowed(s);
     }
