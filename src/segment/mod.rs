@@ -232,8 +232,9 @@ fn split_passages(mut d: Draft) -> Vec<Draft> {
         d.heading = if looks_like_acronym_list(&d.paragraphs) { "List of acronyms".into() } else { "Contents".into() };
         return vec![d];
     }
-    if !d.synthetic || d.paragraphs.iter().map(|p| p.text.split_whitespace().count()).sum::<usize>() < 2 * PASSAGE_WORDS
-    {
+    // counted no further than the length that makes it long
+    let long = || d.paragraphs.iter().flat_map(|p| p.text.split_whitespace()).nth(2 * PASSAGE_WORDS - 1).is_some();
+    if !d.synthetic || !long() {
         return vec![d];
     }
     // a long untitled opening: keep the first passage as the introduction, the rest as passages
