@@ -17,7 +17,7 @@ mod practice;
 mod roadmap;
 pub mod toc;
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use crate::analyze::entities::{self, EntityKind, GLOSSARY};
 use crate::analyze::{lang, words};
@@ -130,7 +130,7 @@ fn with_recovered_headings<'a>(
 }
 
 /// The one pass: body paragraphs → drafts.
-fn split(body: Vec<BodyPar<'_>>, footnotes: &[Footnote], lang: Lang, proper: &HashSet<String>) -> Vec<Draft> {
+fn split(body: Vec<BodyPar<'_>>, footnotes: &[Footnote], lang: Lang, proper: &FxHashSet<String>) -> Vec<Draft> {
     let first = body.iter().find_map(|p| p.origin).unwrap_or(0);
     let mut drafts: Vec<Draft> = Vec::new();
     let mut in_practices = false;
@@ -269,9 +269,9 @@ fn is_speaker(par: &str) -> bool {
 
 /// Proper nouns of the body among the lowercased words `wanted`: words it capitalizes after a
 /// lowercase word ("in the Americas") and never writes in lowercase.
-fn proper_nouns<'a>(body: impl Iterator<Item = &'a str>, wanted: &HashSet<String>) -> HashSet<String> {
-    let mut lower = HashSet::new();
-    let mut capitalized = HashSet::new();
+fn proper_nouns<'a>(body: impl Iterator<Item = &'a str>, wanted: &FxHashSet<String>) -> FxHashSet<String> {
+    let mut lower = FxHashSet::default();
+    let mut capitalized = FxHashSet::default();
     for p in body {
         let mut prev_lower = false;
         for w in p.split_whitespace() {
@@ -299,7 +299,7 @@ fn proper_nouns<'a>(body: impl Iterator<Item = &'a str>, wanted: &HashSet<String
 /// "SESSION 5: SMUGGLING AND TRAFFICKING OF MIGRANTS" → "Session 5: Smuggling and trafficking
 /// of migrants"; acronyms the glossary knows, roman numerals and words the document never
 /// capitalizes as proper nouns ("Americas") keep their capitals.
-fn sentence_case(s: &str, proper: &HashSet<String>) -> String {
+fn sentence_case(s: &str, proper: &FxHashSet<String>) -> String {
     if s.chars().any(char::is_lowercase) {
         return s.to_string();
     }
