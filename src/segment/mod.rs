@@ -101,6 +101,7 @@ fn is_strong(h: &Heading) -> bool {
 
 /// A paragraph of the body as [`split`] takes it.
 struct BodyPar<'a> {
+    /// The paragraph, or the contents entry put back.
     text: &'a str,
     /// What [`headings::heading`] makes of it.
     heading: Option<Heading>,
