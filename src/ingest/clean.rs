@@ -384,7 +384,7 @@ fn collapse_ws(s: &str) -> Cow<'_, str> {
     // byte tests are folds without early exit, which the compiler vectorizes)
     let b = s.as_bytes();
     let untidy_ascii = b.iter().fold(false, |bad, c| bad | matches!(c, b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'))
-        || b.iter().zip(&b[1.min(b.len())..]).fold(false, |bad, (x, y)| bad | (*x == b' ' && *y == b' '));
+        || b.iter().zip(b.get(1..).unwrap_or_default()).fold(false, |bad, (x, y)| bad | (*x == b' ' && *y == b' '));
     let tidy = !s.starts_with(' ')
         && !s.ends_with(' ')
         && !untidy_ascii
