@@ -108,7 +108,8 @@ impl Analyzer {
     }
 
     /// Writes the term of one word (from [`words::words`] of NFC text) into `out`; `false` when
-    /// the word gives none (a stop word, or longer than any word).
+    /// the word gives none (a stop word, or longer than any word). A term starts with the first
+    /// letter of the folded word: stemming only changes a word's ending.
     ///
     /// The terms of the stemmed analyzers are memoized per thread (see [`TermCache`]): a
     /// text is mostly words seen before, and stemming is the costliest step of analysis.
@@ -327,6 +328,17 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// What [`Analyzer::term_into`] promises callers that skip words by their first letter.
+        #[test]
+        fn a_term_starts_with_its_folded_word_s_first_letter(word in "[a-zA-ZáéíóúñüÁÉÑ]{1,14}") {
+            let first = |s: &str| fold::fold(s).chars().next();
+            for a in Analyzer::ALL {
+                for t in a.analyze(&word) {
+                    proptest::prop_assert_eq!(first(&t.text), first(&word), "{:?} → {}", a, t.text);
+                }
+            }
+        }
+
         #[test]
         fn offsets_slice_nfc_text_on_char_boundaries(s in "\\PC{0,40}") {
             let s: String = s.nfc().collect();

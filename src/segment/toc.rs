@@ -15,7 +15,7 @@ use std::collections::HashSet;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::headings::{self, Heading};
-use crate::analyze::words::offset_in;
+use crate::analyze::words::{offset_in, Words};
 use crate::analyze::{fold, Analyzer};
 use crate::model::Lang;
 
@@ -198,6 +198,9 @@ impl Vocabulary {
 struct Wanted {
     words: FxHashSet<String>,
     prefixes: FxHashSet<[u8; SHARED_PREFIX]>,
+    /// The first bytes of the words, one bit per ASCII value (a word opening with another byte
+    /// always passes [`Wanted::may_start`]).
+    firsts: u128,
 }
 
 impl Wanted {
@@ -207,9 +210,18 @@ impl Wanted {
             if let Some(prefix) = prefix(w) {
                 wanted.prefixes.insert(prefix);
             }
+            if let Some(&b) = w.as_bytes().first().filter(|b| b.is_ascii()) {
+                wanted.firsts |= 1 << b;
+            }
             wanted.words.insert(w.clone());
         }
         wanted
+    }
+
+    /// `false` only when no term of `word` can be wanted: its first letter, folded, starts no
+    /// wanted word.
+    fn may_start(&self, word: &str) -> bool {
+        word.as_bytes().first().is_none_or(|b| !b.is_ascii() || self.firsts & 1 << b.to_ascii_lowercase() != 0)
     }
 
     fn contains(&self, term: &str) -> bool {
@@ -278,8 +290,13 @@ impl Para {
         let opening = text[..end].trim_end();
         let first_sentence = opening.split(". ").next().unwrap_or("");
         let folded = fold(first_sentence);
-        let mut terms = Vec::new();
-        analyzer.for_each_token(opening, |term, _| terms.extend(vocabulary.id(term)));
+        let (mut terms, mut term) = (Vec::new(), String::new());
+        // a word whose first letter starts no wanted term gives none (see `Analyzer::term_into`)
+        for word in Words::new(opening) {
+            if vocabulary.wanted.may_start(word.text) && analyzer.term_into(&word, &mut term) {
+                terms.extend(vocabulary.id(&term));
+            }
+        }
         terms.sort_unstable();
         terms.dedup();
         Para {
