@@ -6,6 +6,7 @@ use std::sync::mpsc;
 use std::time::Instant;
 
 use serde::Serialize;
+use tantivy::indexer::UserOperation;
 use tantivy::schema::Facet;
 use tantivy::{doc, IndexWriter, TantivyDocument, Term};
 
@@ -142,10 +143,18 @@ pub fn run(opts: &IndexOptions, progress: &mut dyn FnMut(Progress<'_>)) -> Resul
                     report.unchanged += 1;
                 }
                 Loaded::Doc(hash, doc) => {
-                    writer.delete_term(Term::from_field_text(fields.doc, &file.name));
-                    for (seq, section) in doc.sections.iter().enumerate() {
-                        writer.add_document(to_tantivy(&fields, &doc, section, seq as u64)?)?;
+                    // one batch per file: its old records go and its new ones come in together,
+                    // in one send to the indexing threads rather than one per record. Only a
+                    // file the manifest lists has records to delete: the manifest is committed
+                    // with the records
+                    let mut ops = Vec::with_capacity(doc.sections.len() + 1);
+                    if prev.is_some() {
+                        ops.push(UserOperation::Delete(Term::from_field_text(fields.doc, &file.name)));
                     }
+                    for (seq, section) in doc.sections.iter().enumerate() {
+                        ops.push(UserOperation::Add(to_tantivy(&fields, &doc, section, seq as u64)?));
+                    }
+                    writer.run(ops)?;
                     let entry = FileEntry {
                         size: file.size,
                         mtime_ns: file.mtime_ns,
@@ -275,7 +284,10 @@ fn to_tantivy(fields: &Fields, doc: &Document, s: &Section, seq: u64) -> Result<
         fields.seq => seq,
         fields.prior => super::schema::prior(s.kind),
         fields.body(s.lang) => s.text.as_str(),
-        fields.head(s.lang) => format!("{}\n{}", s.heading, doc.meta.title),
+        // two values: the title's tokens are then replayed, not analyzed again, for each of
+        // the document's records (see `ConsultaTokenizer`)
+        fields.head(s.lang) => s.heading.as_str(),
+        fields.head(s.lang) => doc.meta.title.as_str(),
         fields.record => json,
     );
     for e in &s.entities {
