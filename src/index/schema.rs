@@ -4,20 +4,19 @@
 //! - `body_en` / `body_es`: the record's text, analyzed by its own language's analyzer only
 //!   (one analysis pass per record); a query runs each language's analysis against its field;
 //! - `head_en` / `head_es`: heading and document title, boosted at query time;
-//! - `facets`: one hierarchical facet field holding `/mechanism/SACM`, `/kind/session`, …;
-//! - `entity`: canonical ids of the glossary entities the record names, under any alias;
-//! - `id` and `doc` as raw terms (lookup, delete-by-document), `doc` and `seq` as fast fields
-//!   for document-order listing;
+//! - one raw field per facet dimension ([`DIMENSIONS`]), indexed for filters and fast for
+//!   counts: `facet_mechanism` holds `SACM`, `facet_kind` holds `session`, …; the `doc`
+//!   dimension is the `doc` field (also deleted by), the `entity` dimension the `entity` field
+//!   (canonical ids of the glossary entities the record names, under any alias);
+//! - `seq`, the record's place in its document, as a fast field for document-order listing;
 //! - `record`: the stored JSON of the record, everything `search` and `show` print.
 
-use tantivy::schema::{
-    FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
-};
+use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING};
 
 use crate::model::Lang;
 
 /// Bump when the schema or the stored record changes: old indexes then ask for `--full`.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 
 /// Ranking prior of a record kind, in percent of its BM25 score. Footnotes and practice lines
 /// are a sentence long, so BM25's length normalization lifts them above the sections that
@@ -40,11 +39,32 @@ pub const PRIMARY_FACET: &str = "primary";
 /// Facet dimensions, in the order responses list them.
 pub const FACETS: [&str; 8] = ["mechanism", "kind", "country", "session", "lang", "doc", "doctype", "year"];
 
+/// Every dimension a record is filtered and counted by: the responses' ([`FACETS`]), then
+/// those only `lookup` uses.
+pub const DIMENSIONS: [&str; 10] = [
+    FACETS[0],
+    FACETS[1],
+    FACETS[2],
+    FACETS[3],
+    FACETS[4],
+    FACETS[5],
+    FACETS[6],
+    FACETS[7],
+    ENTITY_FACET,
+    PRIMARY_FACET,
+];
+
+/// The name of the raw field holding a dimension's values.
+pub fn dimension_field(dim: &str) -> String {
+    match dim {
+        "doc" | ENTITY_FACET => dim.to_string(),
+        _ => format!("facet_{dim}"),
+    }
+}
+
 /// Handles to every field.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
-    /// Record id (raw, stored in `record`).
-    pub id: Field,
     /// Source file name (raw, fast).
     pub doc: Field,
     /// Position of the record in its document (fast).
@@ -59,14 +79,12 @@ pub struct Fields {
     pub head_en: Field,
     /// Spanish-analyzed heading and title.
     pub head_es: Field,
-    /// Canonical ids of the entities a record names (raw terms).
+    /// Canonical ids of the entities a record names (raw, fast).
     pub entity: Field,
     /// Canonical ids of the entities a record defines (name followed by acronym).
     pub defines: Field,
-    /// All facets.
-    pub facets: Field,
-    /// The raw fast field of each response dimension but `doc`, in [`FACETS`] order.
-    pub facet_values: [Option<Field>; 8],
+    /// The raw field of each dimension, in [`DIMENSIONS`] order.
+    pub dimensions: [Field; 10],
     /// The stored record JSON.
     pub record: Field,
 }
@@ -88,11 +106,15 @@ impl Fields {
         }
     }
 
+    /// The raw field of dimension `dim`, if it is one.
+    pub fn dimension(&self, dim: &str) -> Option<Field> {
+        DIMENSIONS.iter().position(|d| *d == dim).map(|i| self.dimensions[i])
+    }
+
     /// Resolves the handles in `schema` (which must come from [`build`]).
     pub fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {
         let f = |name: &str| schema.get_field(name);
         Ok(Fields {
-            id: f("id")?,
             doc: f("doc")?,
             seq: f("seq")?,
             prior: f("prior")?,
@@ -102,8 +124,13 @@ impl Fields {
             head_es: f("head_es")?,
             entity: f("entity")?,
             defines: f("defines")?,
-            facets: f("facets")?,
-            facet_values: FACETS.map(|d| schema.get_field(&format!("facet_{d}")).ok()),
+            dimensions: {
+                let mut out = [Field::from_field_id(0); 10];
+                for (slot, dim) in out.iter_mut().zip(DIMENSIONS) {
+                    *slot = f(&dimension_field(dim))?;
+                }
+                out
+            },
             record: f("record")?,
         })
     }
@@ -112,9 +139,7 @@ impl Fields {
 /// The schema.
 pub fn build() -> Schema {
     let mut b = Schema::builder();
-    b.add_text_field("id", STRING);
-    b.add_text_field("doc", STRING | FAST);
-    b.add_u64_field("seq", INDEXED | FAST);
+    b.add_u64_field("seq", FAST);
     b.add_u64_field("prior", FAST);
     for lang in Lang::ALL {
         let text = TextOptions::default().set_indexing_options(
@@ -125,12 +150,11 @@ pub fn build() -> Schema {
         b.add_text_field(&format!("body_{}", lang.code()), text.clone());
         b.add_text_field(&format!("head_{}", lang.code()), text);
     }
-    b.add_text_field("entity", STRING);
     b.add_text_field("defines", STRING);
-    b.add_facet_field("facets", FacetOptions::default());
-    // the response dimensions again as raw fast fields, for counting (see query::facets)
-    for dim in FACETS.iter().filter(|d| **d != "doc") {
-        b.add_text_field(&format!("facet_{dim}"), TextOptions::default().set_fast("raw"));
+    // one term per value: a hierarchical facet field would index `/`, `/kind` and
+    // `/kind/session` for each value, and build a column of its own (7% of a build's work)
+    for dim in DIMENSIONS {
+        b.add_text_field(&dimension_field(dim), STRING | FAST);
     }
     b.add_text_field("record", STORED);
     b.build()

@@ -7,12 +7,11 @@ use std::time::Instant;
 
 use serde::Serialize;
 use tantivy::indexer::UserOperation;
-use tantivy::schema::Facet;
 use tantivy::{doc, IndexWriter, TantivyDocument, Term};
 
 use super::corpus::{self, PathIssue};
 use super::manifest::{content_hash, FailedEntry, FileEntry, Manifest};
-use super::schema::Fields;
+use super::schema::{Fields, ENTITY_FACET, PRIMARY_FACET};
 use crate::error::{Error, Result};
 use crate::model::{Document, Section};
 use crate::{ingest, segment};
@@ -279,8 +278,6 @@ fn to_tantivy(fields: &Fields, doc: &Document, s: &Section, seq: u64) -> Result<
     };
     let json = serde_json::to_string(&stored).map_err(|e| Error::Index(e.to_string()))?;
     let mut d = doc!(
-        fields.id => s.id.as_str(),
-        fields.doc => doc.meta.file.as_str(),
         fields.seq => seq,
         fields.prior => super::schema::prior(s.kind),
         fields.body(s.lang) => s.text.as_str(),
@@ -290,19 +287,10 @@ fn to_tantivy(fields: &Fields, doc: &Document, s: &Section, seq: u64) -> Result<
         fields.head(s.lang) => doc.meta.title.as_str(),
         fields.record => json,
     );
-    for e in &s.entities {
-        d.add_text(fields.entity, e);
-    }
     for e in &s.defines {
         d.add_text(fields.defines, e);
     }
-    let mut facet = |dim: &str, value: &str| {
-        d.add_facet(fields.facets, Facet::from_path([dim, value]));
-        let fast = super::schema::FACETS.iter().position(|f| *f == dim).and_then(|i| fields.facet_values[i]);
-        if let Some(field) = fast {
-            d.add_text(field, value);
-        }
-    };
+    let mut facet = |dim: &str, value: &str| d.add_text(fields.dimension(dim).expect("a dimension"), value);
     for m in &s.mechanisms {
         facet("mechanism", m);
     }
@@ -310,10 +298,10 @@ fn to_tantivy(fields: &Fields, doc: &Document, s: &Section, seq: u64) -> Result<
         facet("country", c);
     }
     for e in &s.entities {
-        facet(super::schema::ENTITY_FACET, e);
+        facet(ENTITY_FACET, e);
     }
     for m in &doc.meta.mechanisms {
-        facet(super::schema::PRIMARY_FACET, m);
+        facet(PRIMARY_FACET, m);
     }
     facet("kind", s.kind.name());
     if let Some(session) = &s.session {

@@ -12,7 +12,7 @@
 
 use serde::{Deserialize, Serialize};
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
-use tantivy::schema::{Facet, Field, IndexRecordOption};
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use super::parse::{Clause, ParsedQuery};
@@ -439,7 +439,8 @@ pub fn build(
         let any: Vec<(Occur, Box<dyn Query>)> = values
             .iter()
             .map(|v| {
-                let term = Term::from_facet(fields.facets, &Facet::from_path([dim.as_str(), v.as_str()]));
+                let field = fields.dimension(dim).expect("filters name dimensions (see facets::resolve_filters)");
+                let term = Term::from_field_text(field, v);
                 (Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>)
             })
             .collect();

@@ -2,11 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use tantivy::collector::{FacetCollector, FacetCounts};
-
 use crate::analyze::entities::{EntityKind, GLOSSARY};
 use crate::error::{Error, Result};
-use crate::index::schema::{ENTITY_FACET, FACETS, PRIMARY_FACET};
+use crate::index::schema::{dimension_field, ENTITY_FACET, FACETS, PRIMARY_FACET};
 
 /// Dimensions that filter and count for `lookup` but are not listed in search responses.
 pub const HIDDEN: [&str; 2] = [ENTITY_FACET, PRIMARY_FACET];
@@ -55,50 +53,30 @@ fn resolve(dim: &str, value: &str) -> Result<String> {
     })
 }
 
-/// A collector counting every dimension of `dims`.
-pub fn collector(dims: &[&str]) -> FacetCollector {
-    let mut c = FacetCollector::for_field("facets");
-    for dim in dims {
-        c.add_facet(format!("/{dim}").as_str());
-    }
-    c
-}
-
-/// Counts as dimension → value → count, every dimension of `dims` present.
-pub fn counts(fc: &FacetCounts, dims: &[&str]) -> BTreeMap<String, BTreeMap<String, u64>> {
-    dims.iter()
-        .map(|dim| {
-            let values = fc
-                .get(format!("/{dim}").as_str())
-                .filter_map(|(facet, n)| facet.to_path().last().map(|v| (v.to_string(), n)))
-                .collect();
-            (dim.to_string(), values)
-        })
-        .collect()
-}
-
-/// What a search reads for every match, per segment, held in memory: the values of every
-/// response dimension (from the raw fast fields `facet_<dim>`; `doc` is its own field) and the
+/// What a search reads for every match, per segment, held in memory: the values of some
+/// dimensions (every response dimension for a search; from their raw fast fields) and the
 /// ranking prior. Reading values from tantivy's columns cost about 190 ns per match (most of a
 /// broad query's time on the 100 MB bench corpus); here a match's values are one run of
 /// slots in one array. Built once per opened index, on its first search.
 pub struct SegmentTables {
+    /// The dimensions held.
+    dims: Vec<&'static str>,
     /// The slots of document `d` are `slots[starts[d]..starts[d + 1]]`.
     starts: Vec<u32>,
     slots: Vec<u32>,
-    /// What each slot stands for: (index into [`FACETS`], value).
+    /// What each slot stands for: (index into `dims`, value).
     names: Vec<(usize, String)>,
     prior: Vec<u8>,
 }
 
 impl SegmentTables {
-    /// Reads the tables of one segment.
-    pub fn read(reader: &tantivy::SegmentReader) -> Result<SegmentTables> {
+    /// Reads the tables of one segment, for dimensions `dims`.
+    pub fn read(reader: &tantivy::SegmentReader, dims: &[&'static str]) -> Result<SegmentTables> {
         let max_doc = reader.max_doc();
         let mut columns = Vec::new();
         let mut names = Vec::new();
-        for (i, dim) in FACETS.iter().enumerate() {
-            let Some(column) = reader.fast_fields().str(&fast_field(dim))? else { continue };
+        for (i, dim) in dims.iter().enumerate() {
+            let Some(column) = reader.fast_fields().str(&dimension_field(dim))? else { continue };
             columns.push((names.len() as u32, column.clone()));
             let mut stream = column.dictionary().stream().map_err(|e| Error::Index(e.to_string()))?;
             while stream.advance() {
@@ -121,7 +99,7 @@ impl SegmentTables {
             }
             Err(_) => vec![100; max_doc as usize],
         };
-        Ok(SegmentTables { starts, slots, names, prior })
+        Ok(SegmentTables { dims: dims.to_vec(), starts, slots, names, prior })
     }
 
     /// The ranking prior of `doc`, in percent.
@@ -131,7 +109,7 @@ impl SegmentTables {
 
     /// The value of `doc` in dimension `dim` (the first, when it has several).
     pub fn value(&self, doc: tantivy::DocId, dim: &str) -> Option<&str> {
-        let dim = FACETS.iter().position(|d| *d == dim)?;
+        let dim = self.dims.iter().position(|d| *d == dim)?;
         let d = doc as usize;
         let slots = &self.slots[self.starts[d] as usize..self.starts[d + 1] as usize];
         slots.iter().map(|&slot| &self.names[slot as usize]).find(|(i, _)| *i == dim).map(|(_, v)| v.as_str())
@@ -150,8 +128,8 @@ impl SegmentTables {
         }
     }
 
-    /// Appends the values `counters` counted to `into`: per dimension (by index into
-    /// [`FACETS`]), (value, count) in value order.
+    /// Appends the values `counters` counted to `into`: per dimension (by index into the
+    /// dimensions held), (value, count) in value order.
     pub fn add_counts<'t>(&'t self, counters: &[u32], into: &mut [Vec<(&'t str, u64)>]) {
         for ((d, name), &n) in self.names.iter().zip(counters).filter(|(_, &n)| n > 0) {
             into[*d].push((name.as_str(), u64::from(n)));
@@ -181,15 +159,6 @@ pub fn top_values(mut counts: Vec<(&str, u64)>, limit: Option<usize>) -> BTreeMa
 
 /// Facet counts: dimension → value → count.
 pub type Counts = BTreeMap<String, BTreeMap<String, u64>>;
-
-/// The raw fast field holding a response dimension's values.
-pub fn fast_field(dim: &str) -> String {
-    if dim == "doc" {
-        "doc".to_string()
-    } else {
-        format!("facet_{dim}")
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -9,10 +9,11 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::facets::{top_values, Counts, SegmentTables};
-use crate::index::schema::FACETS;
 
 /// Collects count, facet counts and (when `keep` > 0) the `keep` best-scored matches.
 pub struct Gather {
+    /// The dimensions counted, as the tables hold them.
+    pub dims: Vec<&'static str>,
     /// The tables of each segment, by segment ordinal.
     pub tables: Vec<Arc<SegmentTables>>,
     /// How many of the best matches to keep; 0 turns scoring off.
@@ -106,7 +107,7 @@ impl Collector for Gather {
     }
 
     fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Gathered> {
-        let mut per_dim: Vec<Vec<(&str, u64)>> = FACETS.iter().map(|_| Vec::new()).collect();
+        let mut per_dim: Vec<Vec<(&str, u64)>> = self.dims.iter().map(|_| Vec::new()).collect();
         let mut total = 0;
         let mut best = Vec::new();
         for fruit in &fruits {
@@ -115,7 +116,7 @@ impl Collector for Gather {
             best.extend_from_slice(&fruit.best);
         }
         let counts: Counts =
-            FACETS.iter().zip(per_dim).map(|(d, c)| (d.to_string(), top_values(c, self.facet_limit))).collect();
+            self.dims.iter().zip(per_dim).map(|(d, c)| (d.to_string(), top_values(c, self.facet_limit))).collect();
         let best = keep_best(best, self.keep).into_iter().map(|Ranked(s, a)| (s, a)).collect();
         Ok(Gathered { total, counts, best })
     }

@@ -16,7 +16,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, DocSetCollector};
+use tantivy::collector::DocSetCollector;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
 
@@ -156,7 +156,7 @@ impl Searchable {
             .searcher
             .segment_readers()
             .iter()
-            .map(|r| facets::SegmentTables::read(r).map(Arc::new))
+            .map(|r| facets::SegmentTables::read(r, &FACETS).map(Arc::new))
             .collect::<Result<Vec<_>>>()?;
         Ok(self.tables.get_or_init(|| read).clone())
     }
@@ -225,8 +225,9 @@ impl Searchable {
             (true, false) => page_end.max(RESCORE_WINDOW),
         };
         let tables = self.tables()?;
-        let gathered = searcher
-            .search(&*built.query, &gather::Gather { tables: tables.clone(), keep, facet_limit: req.facet_limit })?;
+        let gather =
+            gather::Gather { dims: FACETS.to_vec(), tables: tables.clone(), keep, facet_limit: req.facet_limit };
+        let gathered = searcher.search(&*built.query, &gather)?;
         let mut best = gathered.best;
         if !built.boosts.is_empty() && !best.is_empty() {
             self.rescore(searcher, &built.boosts, &tables, &mut best)?;
@@ -314,7 +315,7 @@ impl Searchable {
 
     /// How many records match `filters` (any alias accepted), and their counts per value of
     /// each dimension in `dims` (visible or hidden, such as `entity`).
-    pub fn profile(&self, filters: &[(String, Vec<String>)], dims: &[&str]) -> Result<(usize, Counts)> {
+    pub fn profile(&self, filters: &[(String, Vec<String>)], dims: &[&'static str]) -> Result<(usize, Counts)> {
         let filters = facets::resolve_filters(filters)?;
         let query = build::build(
             &self.fields,
@@ -326,22 +327,33 @@ impl Searchable {
             &self.mined,
         )
         .query;
-        let (total, fc) = self.searcher().search(&*query, &(Count, facets::collector(dims)))?;
-        Ok((total, facets::counts(&fc, dims)))
+        // tables of these dimensions for this call only: a search never counts the hidden ones
+        let searcher = self.searcher();
+        let tables = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| facets::SegmentTables::read(r, dims).map(Arc::new))
+            .collect::<Result<_>>()?;
+        let gathered =
+            searcher.search(&*query, &gather::Gather { dims: dims.to_vec(), tables, keep: 0, facet_limit: None })?;
+        Ok((gathered.total, gathered.counts))
     }
 
     /// The records of one document in order, or the one record with `id`.
     pub fn records(&self, id_or_doc: &str) -> Result<Vec<StoredRecord>> {
         let searcher = self.searcher();
-        let (field, value) = match id_or_doc.split_once('#') {
-            Some(_) => (self.fields.id, id_or_doc.to_string()),
-            None => (self.fields.doc, self.resolve_doc(&searcher, id_or_doc)?),
+        // a record id is its document's name (without extension), `#` and its slug: the
+        // record is found among its document's
+        let (doc, id) = match id_or_doc.split_once('#') {
+            Some((doc, _)) => (doc, Some(id_or_doc)),
+            None => (id_or_doc, None),
         };
-        let term = tantivy::Term::from_field_text(field, &value);
+        let term = tantivy::Term::from_field_text(self.fields.doc, &self.resolve_doc(&searcher, doc)?);
         let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
         let req = SearchRequest { limit: usize::MAX, ..SearchRequest::default() };
         let addrs = self.in_document_order(&searcher, &query, &req)?;
-        addrs.into_iter().map(|(_, a)| self.record(&searcher, a)).collect()
+        let records = addrs.into_iter().map(|(_, a)| self.record(&searcher, a));
+        records.filter(|r| r.as_ref().map_or(true, |r| id.is_none_or(|id| r.section.id == id))).collect()
     }
 
     /// A document given by file name, with or without extension.
