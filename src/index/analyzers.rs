@@ -52,6 +52,12 @@ struct Mark {
 }
 
 impl Recorded {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.terms.clear();
+        self.tokens.clear();
+    }
+
     fn push(&mut self, t: &Token) {
         self.terms.push_str(&t.text);
         let (offset_from, offset_to, position, position_length) =
@@ -111,10 +117,11 @@ impl Tokenizer for ConsultaTokenizer {
             return ConsultaTokenStream { token, source: Source::Replay { recorded, next: 0 } };
         }
         let record = if text.len() <= REMEMBERED_BYTES {
-            if self.recent.len() == REMEMBERED {
-                self.recent.remove(0);
-            }
-            self.recent.push(Recorded { text: text.to_string(), ..Recorded::default() });
+            // the oldest recording's buffers are reused for this one
+            let mut slot = if self.recent.len() == REMEMBERED { self.recent.remove(0) } else { Recorded::default() };
+            slot.clear();
+            slot.text.push_str(text);
+            self.recent.push(slot);
             self.recent.last_mut()
         } else {
             None
