@@ -19,6 +19,44 @@ const ES_MARKERS: &[&str] = &[
 /// Bytes of the longest marker word.
 const LONGEST: usize = 5;
 
+/// A word of at most [`LONGEST`] ASCII bytes as one number, its bytes in order.
+const fn pack(word: &[u8]) -> u64 {
+    let mut out = 0u64;
+    let mut i = 0;
+    while i < word.len() {
+        out = out << 8 | word[i] as u64;
+        i += 1;
+    }
+    out
+}
+
+/// The markers of a language packed and sorted, for a binary search: comparing a word with
+/// each of 48 markers in turn cost 3% of an index build.
+const fn packed<const N: usize>(markers: &[&str]) -> [u64; N] {
+    let mut out = [0u64; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = pack(markers[i].as_bytes());
+        i += 1;
+    }
+    // insertion sort: a const fn cannot call `sort`
+    let mut i = 1;
+    while i < N {
+        let mut j = i;
+        while j > 0 && out[j - 1] > out[j] {
+            let t = out[j];
+            out[j] = out[j - 1];
+            out[j - 1] = t;
+            j -= 1;
+        }
+        i += 1;
+    }
+    out
+}
+
+static EN_PACKED: [u64; EN_MARKERS.len()] = packed(EN_MARKERS);
+static ES_PACKED: [u64; ES_MARKERS.len()] = packed(ES_MARKERS);
+
 /// Detects the language of `text`; `None` when it has too few marker words to tell.
 pub fn detect(text: &str) -> Option<Lang> {
     // only the first few thousand bytes: enough words to tell, and sections can be long
@@ -32,16 +70,14 @@ pub const DETECT_BYTES: usize = 4000;
 /// split it already.
 pub fn detect_among(words: &[Word<'_>]) -> Option<Lang> {
     let (mut en, mut es) = (0usize, 0usize);
-    let mut buf = [0u8; LONGEST];
     // every marker is ASCII and at most five letters: other words are passed over unread
     for w in words.iter().filter(|w| w.span == 1 && w.text.len() <= LONGEST && w.text.is_ascii()) {
-        let lower = &mut buf[..w.text.len()];
-        lower.copy_from_slice(w.text.as_bytes());
-        lower.make_ascii_lowercase();
-        let lower = std::str::from_utf8(lower).unwrap_or_default();
+        // `| 0x20` lowercases letters, and turns no other byte into one
+        let lower =
+            w.text.bytes().fold(0u64, |n, b| n << 8 | u64::from(if b.is_ascii_uppercase() { b | 0x20 } else { b }));
         // shared words ("a") appear in neither list: only the difference matters
-        en += usize::from(EN_MARKERS.contains(&lower));
-        es += usize::from(ES_MARKERS.contains(&lower));
+        en += usize::from(EN_PACKED.binary_search(&lower).is_ok());
+        es += usize::from(ES_PACKED.binary_search(&lower).is_ok());
     }
     if en + es < 3 {
         None
@@ -68,6 +104,11 @@ mod tests {
     fn markers_are_short_ascii_lowercase_words() {
         for m in EN_MARKERS.iter().chain(ES_MARKERS) {
             assert!(m.len() <= LONGEST && m.bytes().all(|b| b.is_ascii_lowercase()), "{m}");
+        }
+        // the packed lists hold every marker, sorted
+        for (markers, packed) in [(EN_MARKERS, &EN_PACKED[..]), (ES_MARKERS, &ES_PACKED[..])] {
+            assert!(packed.is_sorted());
+            assert!(markers.iter().all(|m| packed.binary_search(&pack(m.as_bytes())).is_ok()));
         }
     }
 
