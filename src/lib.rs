@@ -11,6 +11,7 @@
 //! [`index`] and [`query`] know tantivy; [`cli`] is a thin shell that parses arguments and prints.
 #![warn(missing_docs)]
 
+pub mod alloc;
 pub mod analyze;
 pub mod cli;
 pub mod error;

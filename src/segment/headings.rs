@@ -108,11 +108,11 @@ pub fn heading(par: &str) -> Option<Heading> {
         return None;
     }
     let last = par.chars().last()?;
-    let (numbering, rest) = split_numbering(par);
-    let opens = opens(rest);
     if matches!(last, '.' | '?' | '!' | ',' | ';') {
         return None;
     }
+    let (numbering, rest) = split_numbering(par);
+    let opens = opens(rest);
     if last == ':' && !matches!(opens, Some(Opens::PracticeList | Opens::Section(SectionKind::Questions))) {
         return None;
     }

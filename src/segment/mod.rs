@@ -273,19 +273,28 @@ fn is_speaker(par: &str) -> bool {
 fn proper_nouns<'a>(body: impl Iterator<Item = &'a str>, wanted: &FxHashSet<String>) -> FxHashSet<String> {
     let mut lower = FxHashSet::default();
     let mut capitalized = FxHashSet::default();
+    // the byte lengths of the wanted words: a word of another length is no wanted word (nor,
+    // when ASCII, is its lowercase)
+    let lengths = wanted.iter().fold(0u64, |bits, w| bits | 1 << w.len().min(63));
+    let may_be_wanted = |bare: &str| lengths & 1 << bare.len().min(63) != 0;
     for p in body {
         let mut prev_lower = false;
         for w in p.split_whitespace() {
             let bare = w.trim_matches(|c: char| !c.is_alphabetic());
             let mut cs = bare.chars();
             match cs.next() {
-                Some(c) if c.is_uppercase() && cs.all(char::is_lowercase) && prev_lower => {
+                Some(c)
+                    if c.is_uppercase()
+                        && prev_lower
+                        && (may_be_wanted(bare) || !bare.is_ascii())
+                        && cs.all(char::is_lowercase) =>
+                {
                     let folded = bare.to_lowercase();
                     if wanted.contains(&folded) {
                         capitalized.insert(folded);
                     }
                 }
-                Some(c) if c.is_lowercase() && wanted.contains(bare) => {
+                Some(c) if c.is_lowercase() && may_be_wanted(bare) && wanted.contains(bare) => {
                     lower.insert(bare);
                 }
                 _ => {}

@@ -198,30 +198,44 @@ impl Vocabulary {
 struct Wanted {
     words: FxHashSet<String>,
     prefixes: FxHashSet<[u8; SHARED_PREFIX]>,
-    /// The first bytes of the words, one bit per ASCII value (a word opening with another byte
-    /// always passes [`Wanted::may_start`]).
-    firsts: u128,
+    /// The first two bytes of the words, one bit per pair (see [`Wanted::opening`]).
+    openings: Vec<u64>,
 }
 
 impl Wanted {
     fn new<'a>(entry_words: impl Iterator<Item = &'a String>) -> Wanted {
-        let mut wanted = Wanted::default();
+        let mut wanted = Wanted { openings: vec![0; (1 << 16) / 64], ..Wanted::default() };
         for w in entry_words {
             if let Some(prefix) = prefix(w) {
                 wanted.prefixes.insert(prefix);
             }
-            if let Some(&b) = w.as_bytes().first().filter(|b| b.is_ascii()) {
-                wanted.firsts |= 1 << b;
+            if let Some(pair) = Self::opening(w.as_bytes()) {
+                wanted.openings[pair >> 6] |= 1 << (pair & 63);
             }
             wanted.words.insert(w.clone());
         }
         wanted
     }
 
-    /// `false` only when no term of `word` can be wanted: its first letter, folded, starts no
-    /// wanted word.
+    /// The first two bytes of an ASCII word, lowercased, as a number (the first and 0 for a
+    /// one-letter word); `None` when they are not ASCII.
+    fn opening(word: &[u8]) -> Option<usize> {
+        let (&a, b) = word.split_first()?;
+        let b = b.first().copied().unwrap_or(0);
+        (a.is_ascii() && b.is_ascii())
+            .then(|| usize::from(a.to_ascii_lowercase()) << 8 | usize::from(b.to_ascii_lowercase()))
+    }
+
+    /// `false` only when no term of `word` can be wanted: its first two letters, folded, open
+    /// no wanted word. Stemming keeps them, but for English "dying", "lying" and "tying"
+    /// ("die"…), so a second letter `y` also tries `i`. Most words of a paragraph are passed
+    /// over unanalyzed.
     fn may_start(&self, word: &str) -> bool {
-        word.as_bytes().first().is_none_or(|b| !b.is_ascii() || self.firsts & 1 << b.to_ascii_lowercase() != 0)
+        let has = |pair: usize| self.openings.get(pair >> 6).is_some_and(|bits| bits & 1 << (pair & 63) != 0);
+        match Self::opening(word.as_bytes()) {
+            None => true,
+            Some(pair) => has(pair) || (pair & 0xFF == usize::from(b'y') && has(pair & !0xFF | usize::from(b'i'))),
+        }
     }
 
     fn contains(&self, term: &str) -> bool {
@@ -291,7 +305,7 @@ impl Para {
         let first_sentence = opening.split(". ").next().unwrap_or("");
         let folded = fold(first_sentence);
         let (mut terms, mut term) = (Vec::new(), String::new());
-        // a word whose first letter starts no wanted term gives none (see `Analyzer::term_into`)
+        // a word whose first two letters open no wanted term gives none (see `Wanted::may_start`)
         for word in Words::new(opening) {
             if vocabulary.wanted.may_start(word.text) && analyzer.term_into(&word, &mut term) {
                 terms.extend(vocabulary.id(&term));
