@@ -4,7 +4,10 @@
 
 use std::collections::HashSet;
 
-use crate::analyze::words::floor_boundary;
+use rustc_hash::FxHashSet;
+
+use crate::analyze::fold;
+use crate::analyze::words::{floor_boundary, Words};
 use crate::analyze::Analyzer;
 use crate::model::Lang;
 
@@ -53,22 +56,34 @@ pub fn snippet(text: &str, lang: Lang, terms: &HashSet<String>) -> String {
 }
 
 /// The tokens of `text` whose term is a query term. Analysis (stemming) is the costly part on
-/// long sections, so only words that start like some query term are analyzed: a Snowball stem
-/// keeps the first letters of its word, so the first three folded letters must agree.
+/// long sections, so only words that open like some query term are analyzed: a Snowball stem
+/// keeps the first two letters of its word, but for English "dying", "lying" and "tying"
+/// ("die"…), so a second letter `y` also tries `i`. No word is allocated for, and the analysis
+/// goes through the analyzer's memo.
 fn matching_tokens(text: &str, lang: Lang, terms: &HashSet<String>) -> Vec<crate::analyze::Token> {
-    let prefixes: HashSet<String> = terms.iter().map(|t| t.chars().take(3).collect()).collect();
+    let opening = |s: &str| {
+        let mut cs = s.chars();
+        (cs.next(), cs.next())
+    };
+    let openings: FxHashSet<(Option<char>, Option<char>)> = terms.iter().map(|t| opening(t)).collect();
     let analyzer = Analyzer::for_lang(lang);
+    let (mut head, mut term) = (String::new(), String::new());
     let mut out = Vec::new();
-    for w in crate::analyze::words::words(text) {
-        let folded = crate::analyze::fold(w.text);
-        let head: String = folded.chars().take(3).collect();
-        if !prefixes.contains(&head) {
-            continue;
-        }
-        if let Some(t) = analyzer.analyze(w.text).into_iter().find(|t| t.span == w.span) {
-            if terms.contains(&t.text) {
-                out.push(crate::analyze::Token { from: w.from, to: w.to, position: w.position, ..t });
-            }
+    for w in Words::new(text) {
+        // folding is char by char: the fold of the first two chars opens the fold of the word
+        let two = w.text.char_indices().nth(2).map_or(w.text.len(), |(i, _)| i);
+        head.clear();
+        fold::fold_into(&w.text[..two], &mut head);
+        let (a, b) = opening(&head);
+        let may = openings.contains(&(a, b)) || (b == Some('y') && openings.contains(&(a, Some('i'))));
+        if may && analyzer.term_into(&w, &mut term) && terms.contains(term.as_str()) {
+            out.push(crate::analyze::Token {
+                text: term.clone(),
+                from: w.from,
+                to: w.to,
+                position: w.position,
+                span: w.span,
+            });
         }
     }
     out
@@ -97,6 +112,15 @@ mod tests {
             snippet("Las migraciones y la Migración.", Lang::Es, &terms),
             "Las <mark>migraciones</mark> y la <mark>Migración</mark>."
         );
+    }
+
+    #[test]
+    fn marks_words_whose_stem_changes_their_opening() {
+        let terms: HashSet<String> = Analyzer::for_lang(Lang::En).analyze("die").into_iter().map(|t| t.text).collect();
+        assert_eq!(snippet("Migrants dying at sea.", Lang::En, &terms), "Migrants <mark>dying</mark> at sea.");
+        let terms: HashSet<String> =
+            Analyzer::for_lang(Lang::Es).analyze("ninez").into_iter().map(|t| t.text).collect();
+        assert_eq!(snippet("La Niñez migrante.", Lang::Es, &terms), "La <mark>Niñez</mark> migrante.");
     }
 
     #[test]
