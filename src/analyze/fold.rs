@@ -28,13 +28,28 @@ pub fn fold_into(word: &str, out: &mut String) {
         out.as_mut_str()[start..].make_ascii_lowercase();
         return;
     }
-    for c in word.chars().flat_map(char::to_lowercase) {
+    // ASCII and Latin letters, most of a Spanish word, skip Unicode's lowercase mapping: the
+    // Latin table holds their lowercase already folded
+    for c in word.chars() {
         match c as u32 {
-            0..0x80 => out.push(c),
-            // Latin-1 and Latin Extended-A, every accented letter of Spanish and Portuguese
+            0..0x80 => out.push(c.to_ascii_lowercase()),
             0xC0..0x180 => out.push_str(LATIN[(c as u32 - 0xC0) as usize].as_str()),
-            _ => push_folded(c, out),
+            _ => {
+                for l in c.to_lowercase() {
+                    push_lower_folded(l, out);
+                }
+            }
         }
+    }
+}
+
+/// Appends the folded form of a lowercase char.
+fn push_lower_folded(c: char, out: &mut String) {
+    match c as u32 {
+        0..0x80 => out.push(c),
+        // Latin-1 and Latin Extended-A, every accented letter of Spanish and Portuguese
+        0xC0..0x180 => out.push_str(LATIN[(c as u32 - 0xC0) as usize].as_str()),
+        _ => push_folded(c, out),
     }
 }
 
@@ -146,6 +161,21 @@ mod tests {
         assert_eq!(fold("Bogotá"), "bogota");
         assert_eq!(fold("pingüino"), "pinguino");
         assert_eq!(fold("SACM"), "sacm");
+    }
+
+    #[test]
+    fn every_char_folds_as_its_lowercase_does() {
+        // the definition: lowercase, then fold each char (the fast paths skip the first step
+        // for ASCII and Latin letters)
+        for c in (0..0x3_0000).filter_map(char::from_u32) {
+            let mut want = String::new();
+            for l in c.to_lowercase() {
+                push_lower_folded(l, &mut want);
+            }
+            let mut got = String::from("x");
+            fold_into(&format!("é{c}"), &mut got);
+            assert_eq!(got, format!("xe{want}"), "U+{:04X}", c as u32);
+        }
     }
 
     #[test]

@@ -58,7 +58,9 @@ fn list_row(p: &str) -> Option<(&str, String)> {
 /// Observatory database (" → "South American Migration Observatory database" trimmed to the
 /// capitalized run.
 fn name_before(before: &str) -> Option<String> {
-    let words: Vec<&str> = before.split_whitespace().collect();
+    // no more than the last words are ever looked at: the text before can be a long paragraph
+    let mut words: Vec<&str> = before.split_whitespace().rev().take(MAX_NAME_WORDS).collect();
+    words.reverse();
     let mut start = words.len();
     while start > 0 && words.len() - start < MAX_NAME_WORDS {
         let w = words[start - 1].trim_matches(|c: char| !c.is_alphanumeric() && c != '-');

@@ -102,9 +102,13 @@ pub fn opens(text: &str) -> Option<Opens> {
 /// Classifies a paragraph as a heading, or not.
 pub fn heading(par: &str) -> Option<Heading> {
     let par = par.trim();
-    // counted no further than the limits: most paragraphs are long sentences, not headings
+    // counted no further than the limits, and the words only of a short paragraph: most
+    // paragraphs are long sentences, not headings
+    if par.chars().nth(160).is_some() {
+        return None;
+    }
     let words = par.split_whitespace().take(23).count();
-    if par.chars().nth(160).is_some() || words > 22 || words == 0 || par.starts_with(['-', '•', '–', '·']) {
+    if words > 22 || words == 0 || par.starts_with(['-', '•', '–', '·']) {
         return None;
     }
     let last = par.chars().last()?;
