@@ -72,9 +72,9 @@ fn keep_best(ranked: impl IntoIterator<Item = Ranked>, keep: usize) -> Vec<Ranke
 fn offer(heap: &mut BinaryHeap<Reverse<Ranked>>, r: Ranked, keep: usize) {
     if heap.len() < keep {
         heap.push(Reverse(r));
-    } else if heap.peek().is_some_and(|Reverse(worst)| r > *worst) {
-        heap.pop();
-        heap.push(Reverse(r));
+    } else if let Some(mut worst) = heap.peek_mut().filter(|worst| r > worst.0) {
+        // replaced in place: one sift down instead of a pop and a push
+        *worst = Reverse(r);
     }
 }
 
