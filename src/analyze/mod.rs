@@ -156,6 +156,40 @@ fn stop_list(lang: Lang) -> &'static FxHashSet<&'static str> {
     }
 }
 
+/// The terms a word can give, told by their first two letters: a Snowball stem keeps the first
+/// two letters of its folded word, but for English "dying", "lying" and "tying" ("die"…), so a
+/// second letter `y` also tries `i`. Where only a few terms are wanted (contents alignment,
+/// snippets), most words are passed over without being analyzed.
+#[derive(Debug, Default)]
+pub struct Openings(FxHashSet<[char; 2]>);
+
+impl Openings {
+    /// The openings of `terms` (analyzed terms).
+    pub fn of<'a>(terms: impl IntoIterator<Item = &'a str>) -> Openings {
+        Openings(terms.into_iter().map(opening).collect())
+    }
+
+    /// `false` only when no term of `word` (as written) is one of the terms.
+    pub fn may_give(&self, word: &str) -> bool {
+        let [a, b] = opening(word);
+        self.0.contains(&[a, b]) || (b == 'y' && self.0.contains(&[a, 'i']))
+    }
+}
+
+/// The first two chars of a word, folded (`\0` past its end).
+fn opening(word: &str) -> [char; 2] {
+    if let [x, y, ..] = word.as_bytes() {
+        if x.is_ascii() && y.is_ascii() {
+            return [char::from(x.to_ascii_lowercase()), char::from(y.to_ascii_lowercase())];
+        }
+    }
+    // folding is char by char: the fold of the first two chars opens the fold of the word
+    let two = word.char_indices().nth(2).map_or(word.len(), |(i, _)| i);
+    let folded = fold(&word[..two]);
+    let mut cs = folded.chars();
+    [cs.next().unwrap_or('\0'), cs.next().unwrap_or('\0')]
+}
+
 /// Memo of one stemmed analyzer's terms: word as written → its term, `None` for a stop
 /// word. Bounded: emptied when full, so a long run over a large vocabulary stays small.
 #[derive(Debug, Default)]
@@ -326,6 +360,26 @@ mod tests {
 
     const EN: Analyzer = Analyzer::Stemmed(Lang::En);
     const ES: Analyzer = Analyzer::Stemmed(Lang::Es);
+
+    #[test]
+    fn a_word_opens_like_its_terms() {
+        let openings = Openings::of(["die", "migracion", "nin", "x"]);
+        for word in ["dying", "Died", "MIGRACIONES", "Migración", "Niñez", "x"] {
+            assert!(openings.may_give(word), "{word}");
+        }
+        for word in ["data", "mujeres", "y"] {
+            assert!(!openings.may_give(word), "{word}");
+        }
+        // every word's stemmed term opens like the word, in both languages
+        let text = "Dying migrants, lying officials and tying agreements: la migración, las niñas, \
+                    los Estados y el Éxodo; skies, news, gently, early, only, singly, ugly, idly";
+        for lang in Lang::ALL {
+            for t in Analyzer::for_lang(lang).analyze(text) {
+                let word = &text[t.from..t.to];
+                assert!(Openings::of([t.text.as_str()]).may_give(word), "{word} → {}", t.text);
+            }
+        }
+    }
 
     #[test]
     fn a_word_gives_the_same_term_from_the_hot_table() {

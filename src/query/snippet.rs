@@ -4,11 +4,8 @@
 
 use std::collections::HashSet;
 
-use rustc_hash::FxHashSet;
-
-use crate::analyze::fold;
 use crate::analyze::words::{floor_boundary, Words};
-use crate::analyze::Analyzer;
+use crate::analyze::{Analyzer, Openings};
 use crate::model::Lang;
 
 /// Longest snippet, in bytes of source text (before marks), cut on word boundaries.
@@ -56,27 +53,15 @@ pub fn snippet(text: &str, lang: Lang, terms: &HashSet<String>) -> String {
 }
 
 /// The tokens of `text` whose term is a query term. Analysis (stemming) is the costly part on
-/// long sections, so only words that open like some query term are analyzed: a Snowball stem
-/// keeps the first two letters of its word, but for English "dying", "lying" and "tying"
-/// ("die"…), so a second letter `y` also tries `i`. No word is allocated for, and the analysis
-/// goes through the analyzer's memo.
+/// long sections, so only words that open like some query term are analyzed (see
+/// [`Openings`]), through the analyzer's memo.
 fn matching_tokens(text: &str, lang: Lang, terms: &HashSet<String>) -> Vec<crate::analyze::Token> {
-    let opening = |s: &str| {
-        let mut cs = s.chars();
-        (cs.next(), cs.next())
-    };
-    let openings: FxHashSet<(Option<char>, Option<char>)> = terms.iter().map(|t| opening(t)).collect();
+    let openings = Openings::of(terms.iter().map(String::as_str));
     let analyzer = Analyzer::for_lang(lang);
-    let (mut head, mut term) = (String::new(), String::new());
+    let mut term = String::new();
     let mut out = Vec::new();
     for w in Words::new(text) {
-        // folding is char by char: the fold of the first two chars opens the fold of the word
-        let two = w.text.char_indices().nth(2).map_or(w.text.len(), |(i, _)| i);
-        head.clear();
-        fold::fold_into(&w.text[..two], &mut head);
-        let (a, b) = opening(&head);
-        let may = openings.contains(&(a, b)) || (b == Some('y') && openings.contains(&(a, Some('i'))));
-        if may && analyzer.term_into(&w, &mut term) && terms.contains(term.as_str()) {
+        if openings.may_give(w.text) && analyzer.term_into(&w, &mut term) && terms.contains(term.as_str()) {
             out.push(crate::analyze::Token {
                 text: term.clone(),
                 from: w.from,

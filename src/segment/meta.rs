@@ -47,9 +47,9 @@ pub fn title_block_len(paragraphs: &[String], is_structural: impl Fn(&str) -> bo
 /// The survey's "Name of the ISCM: …" paragraph, if any: its mechanism name.
 pub fn iscm_name(paragraphs: &[String]) -> Option<(usize, String)> {
     // both labels start with an "n": no other paragraph is folded
-    let candidates =
+    let mut candidates =
         paragraphs.iter().enumerate().filter(|(_, p)| p.as_bytes().first().is_some_and(|b| b | 0x20 == b'n'));
-    candidates.into_iter().find_map(|(i, p)| {
+    candidates.find_map(|(i, p)| {
         // the label is at the start: fold no more of the paragraph than the longest label
         let f = fold(&p[..words::floor_boundary(p, 64)]);
         ISCM_NAME

@@ -16,7 +16,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::headings::{self, Heading};
 use crate::analyze::words::{offset_in, Words};
-use crate::analyze::{fold, Analyzer};
+use crate::analyze::{fold, Analyzer, Openings};
 use crate::model::Lang;
 
 /// Below this score an entry is not placed (one rare shared word scores about 1).
@@ -199,44 +199,21 @@ impl Vocabulary {
 struct Wanted {
     words: FxHashSet<String>,
     prefixes: FxHashSet<[u8; SHARED_PREFIX]>,
-    /// The first two bytes of the words, one bit per pair (see [`Wanted::opening`]).
-    openings: Vec<u64>,
+    /// How the words open: a paragraph word that opens like none gives no wanted term.
+    openings: Openings,
 }
 
 impl Wanted {
     fn new<'a>(entry_words: impl Iterator<Item = &'a String>) -> Wanted {
-        let mut wanted = Wanted { openings: vec![0; (1 << 16) / 64], ..Wanted::default() };
+        let mut wanted = Wanted::default();
         for w in entry_words {
             if let Some(prefix) = prefix(w) {
                 wanted.prefixes.insert(prefix);
             }
-            if let Some(pair) = Self::opening(w.as_bytes()) {
-                wanted.openings[pair >> 6] |= 1 << (pair & 63);
-            }
             wanted.words.insert(w.clone());
         }
+        wanted.openings = Openings::of(wanted.words.iter().map(String::as_str));
         wanted
-    }
-
-    /// The first two bytes of an ASCII word, lowercased, as a number (the first and 0 for a
-    /// one-letter word); `None` when they are not ASCII.
-    fn opening(word: &[u8]) -> Option<usize> {
-        let (&a, b) = word.split_first()?;
-        let b = b.first().copied().unwrap_or(0);
-        (a.is_ascii() && b.is_ascii())
-            .then(|| usize::from(a.to_ascii_lowercase()) << 8 | usize::from(b.to_ascii_lowercase()))
-    }
-
-    /// `false` only when no term of `word` can be wanted: its first two letters, folded, open
-    /// no wanted word. Stemming keeps them, but for English "dying", "lying" and "tying"
-    /// ("die"…), so a second letter `y` also tries `i`. Most words of a paragraph are passed
-    /// over unanalyzed.
-    fn may_start(&self, word: &str) -> bool {
-        let has = |pair: usize| self.openings.get(pair >> 6).is_some_and(|bits| bits & 1 << (pair & 63) != 0);
-        match Self::opening(word.as_bytes()) {
-            None => true,
-            Some(pair) => has(pair) || (pair & 0xFF == usize::from(b'y') && has(pair & !0xFF | usize::from(b'i'))),
-        }
     }
 
     fn contains(&self, term: &str) -> bool {
@@ -306,9 +283,9 @@ impl Para {
         let first_sentence = opening.split(". ").next().unwrap_or("");
         let folded = fold(first_sentence);
         let (mut terms, mut term) = (Vec::new(), String::new());
-        // a word whose first two letters open no wanted term gives none (see `Wanted::may_start`)
+        // a word that opens like no wanted term gives none (see `Openings`)
         for word in Words::new(opening) {
-            if vocabulary.wanted.may_start(word.text) && analyzer.term_into(&word, &mut term) {
+            if vocabulary.wanted.openings.may_give(word.text) && analyzer.term_into(&word, &mut term) {
                 terms.extend(vocabulary.id(&term));
             }
         }
