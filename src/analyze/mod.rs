@@ -199,68 +199,10 @@ impl TermCache {
     const CAPACITY: usize = 200_000;
 }
 
-/// The terms of the words a text uses most, held inline in a small direct-mapped table in front
-/// of [`TermCache`]: a lookup in the large memo cost a cache miss or more per word (9% of a
-/// build's time by perf on the 100 MB bench corpus), and most words of running text are a few
-/// thousand frequent ones. A word or term longer than [`HotTerms::INLINE`] bytes skips it.
-/// The slots are allocated on first use: a thread that never stems never pays for them.
-#[derive(Default)]
-struct HotTerms(Vec<HotSlot>);
-
-/// One entry of [`HotTerms`]: the word and its term, each in 15 bytes padded with zeros and
-/// its length in the last byte. A word length of 0 marks an empty slot; a term length of
-/// [`HotSlot::STOP`] a stop word.
-#[derive(Clone, Copy, Default)]
-struct HotSlot {
-    word: [u8; 16],
-    term: [u8; 16],
-}
-
-impl HotSlot {
-    const STOP: u8 = u8::MAX;
-    /// The packed term of a stop word.
-    const NO_TERM: [u8; 16] = {
-        let mut t = [0; 16];
-        t[15] = Self::STOP;
-        t
-    };
-
-    fn pack(bytes: &[u8]) -> [u8; 16] {
-        let mut out = [0u8; 16];
-        out[..bytes.len()].copy_from_slice(bytes);
-        out[15] = bytes.len() as u8;
-        out
-    }
-}
-
-impl HotTerms {
-    /// Slots (a power of two): 256 KB, within a core's L2 cache.
-    const SLOTS: usize = 1 << 13;
-    /// The longest word and term held.
-    const INLINE: usize = 15;
-
-    fn slot(&mut self, key: &[u8; 16]) -> &mut HotSlot {
-        if self.0.is_empty() {
-            self.0 = vec![HotSlot::default(); Self::SLOTS];
-        }
-        &mut self.0[Self::index(key)]
-    }
-
-    /// The slot of a packed word: a multiplicative hash of its two halves.
-    fn index(key: &[u8; 16]) -> usize {
-        let (a, b) = key.split_at(8);
-        let (a, b) =
-            (u64::from_le_bytes(a.try_into().expect("8 bytes")), u64::from_le_bytes(b.try_into().expect("8 bytes")));
-        let h = (a ^ b.rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        (h >> (64 - Self::SLOTS.trailing_zeros())) as usize
-    }
-}
-
-/// A thread's stemming state: per language (by `Lang as usize`) a [`HotTerms`] table in front
-/// of a [`TermCache`], and the buffers of [`stemmed_term`].
+/// A thread's stemming state: one [`TermCache`] per language (by `Lang as usize`) and the
+/// buffers of [`stemmed_term`].
 #[derive(Default)]
 struct Stemming {
-    hot: [HotTerms; 2],
     caches: [TermCache; 2],
     scratch: Scratch,
 }
@@ -275,20 +217,6 @@ impl Stemming {
             // a compound ("CA-4") is folded whole, never stemmed
             return stemmed_term(lang, word.text, false, &mut self.scratch).map(|t| out.push_str(t)).is_some();
         }
-        let inline = (1..=HotTerms::INLINE).contains(&word.text.len());
-        let key = if inline { HotSlot::pack(word.text.as_bytes()) } else { [0; 16] };
-        if inline {
-            let slot = self.hot[lang as usize].slot(&key);
-            if slot.word == key {
-                return match slot.term[15] {
-                    HotSlot::STOP => false,
-                    n => {
-                        out.push_str(std::str::from_utf8(&slot.term[..usize::from(n)]).expect("a term held whole"));
-                        true
-                    }
-                };
-            }
-        }
         let cache = &mut self.caches[lang as usize].0;
         let known = match cache.get(word.text) {
             Some(known) => known.as_deref(),
@@ -300,10 +228,6 @@ impl Stemming {
                 cache.entry(word.text.into()).or_insert(term.map(Into::into)).as_deref()
             }
         };
-        if inline && known.is_none_or(|t| t.len() <= HotTerms::INLINE) {
-            let term = known.map_or(HotSlot::NO_TERM, |t| HotSlot::pack(t.as_bytes()));
-            *self.hot[lang as usize].slot(&key) = HotSlot { word: key, term };
-        }
         known.map(|t| out.push_str(t)).is_some()
     }
 }
@@ -377,42 +301,6 @@ mod tests {
             for t in Analyzer::for_lang(lang).analyze(text) {
                 let word = &text[t.from..t.to];
                 assert!(Openings::of([t.text.as_str()]).may_give(word), "{word} → {}", t.text);
-            }
-        }
-    }
-
-    #[test]
-    fn a_word_gives_the_same_term_from_the_hot_table() {
-        // stop words, a 15-byte word (held inline) and a 16-byte one (not), in both languages
-        let text = "The internationally coordinated responsibilities of the States and the";
-        let want = ["intern", "coordin", "respons", "state"];
-        let es = "Las responsabilidades de los Estados y las migraciones internacionales";
-        let want_es = ["respons", "estad", "migracion", "internacional"];
-        for round in 0..3 {
-            assert_eq!(terms(EN, text), want, "round {round}");
-            assert_eq!(terms(ES, es), want_es, "round {round}");
-        }
-        // words that share a slot, each looked up while another holds it: a hit is never
-        // another word's term
-        let letters = |mut i: usize| {
-            let mut w = String::from("re");
-            while i > 0 {
-                w.push(char::from(b'a' + (i % 26) as u8));
-                i /= 26;
-            }
-            w + "ations"
-        };
-        let mut by_slot: FxHashMap<usize, Vec<String>> = FxHashMap::default();
-        for w in (0..4 * HotTerms::SLOTS).map(letters) {
-            by_slot.entry(HotTerms::index(&HotSlot::pack(w.as_bytes()))).or_default().push(w);
-        }
-        let shared: Vec<&Vec<String>> = by_slot.values().filter(|ws| ws.len() > 1).take(50).collect();
-        assert_eq!(shared.len(), 50);
-        for round in 0..2 {
-            for w in shared.iter().flat_map(|ws| ws.iter()) {
-                let cold =
-                    stemmed_term(Lang::En, w, true, &mut Scratch::default()).expect("not a stop word").to_string();
-                assert_eq!(terms(EN, w), [cold], "round {round}");
             }
         }
     }
