@@ -1,6 +1,6 @@
 //! Settings of mimalloc, the global allocator of the `consulta` binary and of the benches.
 
-use libmimalloc_sys::{mi_option_get, mi_option_set, mi_option_t};
+use libmimalloc_sys::{mi_option_set, mi_option_t};
 
 /// `mi_option_purge_delay`: its place in mimalloc.h's `mi_option_e` (v2 and v3 alike), which
 /// libmimalloc-sys gives no name.
@@ -17,15 +17,15 @@ pub fn keep_freed_memory() {
     unsafe { mi_option_set(PURGE_DELAY, -1) }
 }
 
-/// The purge delay in force, in milliseconds (-1: never).
-pub fn purge_delay() -> std::ffi::c_long {
-    // SAFETY: as above, reading an option
-    unsafe { mi_option_get(PURGE_DELAY) }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The purge delay in force, in milliseconds (-1: never).
+    fn purge_delay() -> std::ffi::c_long {
+        // SAFETY: reading an option is allowed at any time from any thread
+        unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) }
+    }
 
     #[test]
     fn option_15_is_the_purge_delay() {
