@@ -240,7 +240,7 @@ fn build_in_child(which: &str, corpus: &Path, index_dir: &Path) -> ChildBuild {
 /// In the child process: one build, then `RESULT secs=… docs=… vmhwm_kb=…` on stdout.
 fn child_build(which: &str) {
     // the allocator set up as the `consulta` binary sets it, for both engines alike
-    consulta::alloc::keep_freed_memory();
+    consulta::alloc::tune();
     let corpus = PathBuf::from(std::env::var_os(CORPUS_ENV).expect("corpus env"));
     let index_dir = PathBuf::from(std::env::var_os(INDEX_ENV).expect("index env"));
     let started = Instant::now();
