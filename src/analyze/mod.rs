@@ -16,18 +16,20 @@
 pub mod entities;
 pub mod fold;
 pub mod lang;
+mod memo;
 pub mod thesaurus;
 pub mod words;
 
 use std::cell::RefCell;
 use std::sync::LazyLock;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::model::Lang;
+use memo::TermMemo;
 
 pub use fold::fold;
 
@@ -111,7 +113,7 @@ impl Analyzer {
     /// the word gives none (a stop word, or longer than any word). A term starts with the first
     /// letter of the folded word: stemming only changes a word's ending.
     ///
-    /// The terms of the stemmed analyzers are memoized per thread (see [`TermCache`]): a
+    /// The terms of the stemmed analyzers are memoized per thread (see [`memo`]): a
     /// text is mostly words seen before, and stemming is the costliest step of analysis.
     pub fn term_into(self, word: &words::Word<'_>, out: &mut String) -> bool {
         out.clear();
@@ -190,20 +192,11 @@ fn opening(word: &str) -> [char; 2] {
     [cs.next().unwrap_or('\0'), cs.next().unwrap_or('\0')]
 }
 
-/// Memo of one stemmed analyzer's terms: word as written → its term, `None` for a stop
-/// word. Bounded: emptied when full, so a long run over a large vocabulary stays small.
-#[derive(Debug, Default)]
-struct TermCache(FxHashMap<Box<str>, Option<Box<str>>>);
-
-impl TermCache {
-    const CAPACITY: usize = 200_000;
-}
-
-/// A thread's stemming state: one [`TermCache`] per language (by `Lang as usize`) and the
+/// A thread's stemming state: one [`TermMemo`] per language (by `Lang as usize`) and the
 /// buffers of [`stemmed_term`].
 #[derive(Default)]
 struct Stemming {
-    caches: [TermCache; 2],
+    memos: [TermMemo; 2],
     scratch: Scratch,
 }
 
@@ -217,18 +210,13 @@ impl Stemming {
             // a compound ("CA-4") is folded whole, never stemmed
             return stemmed_term(lang, word.text, false, &mut self.scratch).map(|t| out.push_str(t)).is_some();
         }
-        let cache = &mut self.caches[lang as usize].0;
-        let known = match cache.get(word.text) {
-            Some(known) => known.as_deref(),
-            None => {
-                let term = stemmed_term(lang, word.text, true, &mut self.scratch);
-                if cache.len() >= TermCache::CAPACITY {
-                    cache.clear();
-                }
-                cache.entry(word.text.into()).or_insert(term.map(Into::into)).as_deref()
-            }
-        };
-        known.map(|t| out.push_str(t)).is_some()
+        let memo = &mut self.memos[lang as usize];
+        if let Some(known) = memo.get(word.text) {
+            return known.map(|t| out.push_str(t)).is_some();
+        }
+        let term = stemmed_term(lang, word.text, true, &mut self.scratch);
+        memo.insert(word.text, term);
+        term.map(|t| out.push_str(t)).is_some()
     }
 }
 
@@ -365,7 +353,8 @@ mod tests {
         assert_eq!(EN.analyze(text), first);
         let got: Vec<&str> = first.iter().map(|t| t.text.as_str()).collect();
         assert_eq!(got, ["migrant", "ca-4", "ca", "4", "migrant", "2017", "remitt"]);
-        let stemming = STEMMING.with(|s| s.borrow().caches[Lang::En as usize].0.get("Migrants").cloned());
+        let stemming =
+            STEMMING.with(|s| s.borrow().memos[Lang::En as usize].get("Migrants").map(|t| t.map(String::from)));
         assert_eq!(stemming, Some(Some("migrant".into())));
     }
 
