@@ -164,7 +164,17 @@ fn scan_chunk(bytes: &[u8], start: usize) -> Chunk {
     let (mut from, mut to) = (None, None);
     let mut at = start;
     while let Some(&b) = bytes.get(at).filter(|b| !b.is_ascii_whitespace()) {
-        let letter = if b.is_ascii_alphanumeric() { 1 } else { latin_letter(&bytes[at..]) };
+        if b.is_ascii_alphanumeric() {
+            // a run of ASCII letters and digits, the bulk of a text, in a loop of its own
+            single &= to.is_none();
+            from.get_or_insert(at);
+            at += 1;
+            while bytes.get(at).is_some_and(u8::is_ascii_alphanumeric) {
+                at += 1;
+            }
+            continue;
+        }
+        let letter = latin_letter(&bytes[at..]);
         ascii &= b.is_ascii();
         if letter > 0 {
             // a second run, after punctuation, makes a chunk like "U.S." or "CA-4"
