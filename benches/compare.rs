@@ -1,10 +1,11 @@
 //! Side-by-side run of issue 6: consulta beside a raw tantivy baseline over the same synthetic
 //! corpus (`../shared/bench/gen_corpus.py`, `CONSULTA_BENCH_DOCS` documents, default 5000 ≈ 100 MB).
 //!
-//! For each engine: index build wall time and MB/s, index bytes on disk, peak RSS (each build runs
-//! in a child process: this binary re-executes itself), and warm query latency p50/p95/p99 over
-//! `../shared/bench/queries.txt` plus typo and filter cases. Then the cold start of a
-//! `consulta search` process on the shipped corpus (median of 10 runs).
+//! For each engine: index build wall time and MB/s (the median of 3 builds, the two engines
+//! alternating), index bytes on disk, peak RSS (each build runs in a child process: this binary
+//! re-executes itself), and warm query latency p50/p95/p99 over `../shared/bench/queries.txt`
+//! plus typo and filter cases. Then the cold start of a `consulta search` process on the shipped
+//! corpus (median of 10 runs).
 //!
 //! The baseline is one document per file, one `TEXT` field with tantivy's `en_stem` analyzer,
 //! nothing stored, plain BM25 through `QueryParser` and `TopDocs`; the writer gets the same
@@ -40,6 +41,8 @@ const RELEASE_BIN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/target/release/c
 
 /// Mirrors `WRITER_BUDGET` in `src/index/mod.rs` (private there): keep the two in step.
 const WRITER_BUDGET: usize = 200_000_000;
+/// Build rounds per engine, alternated (`CONSULTA_BENCH_BUILDS` overrides).
+const BUILDS: usize = 3;
 /// Timed rounds over the query list, after one warm-up round.
 const ROUNDS: usize = 20;
 /// Cold-start runs.
@@ -82,8 +85,21 @@ fn main() {
 
     let consulta_dir = tmp.path().join("consulta-index");
     let baseline_dir = tmp.path().join("baseline-index");
-    let c_build = build_in_child("consulta", &corpus, &consulta_dir);
-    let b_build = build_in_child("baseline", &corpus, &baseline_dir);
+    // the machine's speed drifts by ±10 % from one minute to the next: the builds alternate,
+    // and each engine's median round is compared (its peak RSS is the largest of any round)
+    let rounds: usize = std::env::var("CONSULTA_BENCH_BUILDS").ok().and_then(|v| v.parse().ok()).unwrap_or(BUILDS);
+    let (mut c_builds, mut b_builds) = (Vec::new(), Vec::new());
+    for _ in 0..rounds.max(1) {
+        for (which, dir, out) in
+            [("consulta", &consulta_dir, &mut c_builds), ("baseline", &baseline_dir, &mut b_builds)]
+        {
+            if dir.exists() {
+                std::fs::remove_dir_all(dir).expect("remove the last round's index");
+            }
+            out.push(build_in_child(which, &corpus, dir));
+        }
+    }
+    let (c_build, b_build) = (median_build(&c_builds), median_build(&b_builds));
     assert_eq!(c_build.docs, files.len() as u64, "consulta indexed every file");
     assert_eq!(b_build.docs, files.len() as u64, "the baseline indexed every file");
 
@@ -119,6 +135,13 @@ fn main() {
         b_lat.queries
     );
     println!("writers: {} threads, {} MB budget (both)", writer_threads(), WRITER_BUDGET / 1_000_000);
+    let secs = |builds: &[ChildBuild]| builds.iter().map(|b| format!("{:.2}", b.secs)).collect::<Vec<_>>().join(", ");
+    println!(
+        "builds:  {} alternated rounds, median shown; consulta {} s; baseline {} s",
+        c_builds.len(),
+        secs(&c_builds),
+        secs(&b_builds)
+    );
     println!();
     println!(
         "| engine | build s | index MB/s | index MB | peak RSS MB | query p50 ms | p95 ms | p99 ms |\n|---|---|---|---|---|---|---|---|"
@@ -195,11 +218,21 @@ fn dir_bytes(dir: &Path) -> u64 {
 // ---------------------------------------------------------------------------------------------
 // builds, each in its own process
 
+#[derive(Clone, Copy)]
 struct ChildBuild {
     secs: f64,
     docs: u64,
     peak_rss_kb: u64,
     rss_source: &'static str,
+}
+
+/// The round of median build time, with the largest peak RSS of all rounds.
+fn median_build(builds: &[ChildBuild]) -> ChildBuild {
+    let mut by_time: Vec<&ChildBuild> = builds.iter().collect();
+    by_time.sort_by(|a, b| a.secs.total_cmp(&b.secs));
+    let median = by_time[by_time.len() / 2];
+    let peak = builds.iter().max_by_key(|b| b.peak_rss_kb).expect("at least one round");
+    ChildBuild { peak_rss_kb: peak.peak_rss_kb, rss_source: peak.rss_source, ..*median }
 }
 
 fn build_in_child(which: &str, corpus: &Path, index_dir: &Path) -> ChildBuild {
