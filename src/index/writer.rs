@@ -276,7 +276,10 @@ fn to_tantivy(fields: &Fields, doc: &Document, s: &Section, seq: u64) -> Result<
         doctype: &doc.meta.doctype,
         year: doc.meta.year,
     };
-    let json = serde_json::to_string(&stored).map_err(|e| Error::Index(e.to_string()))?;
+    // sized for the text and the fields around it at once, not grown by doubling as it is written
+    let mut json = Vec::with_capacity(s.text.len() + s.heading.len() + doc.meta.title.len() + 512);
+    serde_json::to_writer(&mut json, &stored).map_err(|e| Error::Index(e.to_string()))?;
+    let json = String::from_utf8(json).expect("serde_json writes UTF-8");
     let mut d = doc!(
         fields.seq => seq,
         fields.prior => super::schema::prior(s.kind),
