@@ -156,12 +156,23 @@ fn acronyms_lists_glossary_and_mined_entries() {
 }
 
 #[test]
-fn the_manifest_rides_in_the_commit_and_lists_each_files_records() {
+fn the_commit_names_its_manifest_file_which_lists_each_files_records() {
+    let index = crate::util::shared_index();
     let meta: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(crate::util::shared_index().join("meta.json")).expect("meta.json"))
-            .expect("meta.json is JSON");
+        serde_json::from_slice(&std::fs::read(index.join("meta.json")).expect("meta.json")).expect("meta.json is JSON");
+    let pointer: serde_json::Value =
+        serde_json::from_str(meta["payload"].as_str().expect("a payload")).expect("the payload is JSON");
+    let name = pointer["manifest"].as_str().expect("the payload names the manifest file");
+    assert!(name.starts_with("consulta-manifest-") && name.ends_with(".json"), "{name}");
+    // the only manifest file: earlier commits' are removed
+    let manifests: Vec<String> = std::fs::read_dir(index)
+        .expect("index folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("consulta-manifest-"))
+        .collect();
+    assert_eq!(manifests, [name]);
     let manifest: serde_json::Value =
-        serde_json::from_str(meta["payload"].as_str().expect("a payload")).expect("manifest");
+        serde_json::from_slice(&std::fs::read(index.join(name)).expect("manifest file")).expect("manifest");
     let plenary = &manifest["files"]["003_896af30beb401831.txt"];
     assert_eq!(plenary["hash"].as_str().map(str::len), Some(32));
     let sections = plenary["sections"].as_array().expect("section ids");

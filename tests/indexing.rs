@@ -218,6 +218,10 @@ fn incremental_runs_add_update_remove_and_leave_the_rest() {
     assert!(failed(&first).is_empty() && first["skipped"].as_array().is_some_and(Vec::is_empty), "{first}");
     assert_eq!(fx.docs_matching("cygnetora"), ["c.md"]);
 
+    assert_eq!(manifest_files(&fx).len(), 1, "one manifest file, named by the commit");
+    // a manifest file left by a run killed before its commit
+    std::fs::write(fx.index().join("consulta-manifest-0000000000000000.json"), "{}").expect("stray manifest");
+
     // add d, change b (appended: content and size differ), delete c
     fx.write("d.txt", D_TXT);
     let mut changed = B_TXT.to_string();
@@ -236,6 +240,9 @@ fn incremental_runs_add_update_remove_and_leave_the_rest() {
     let gone = search_index(fx.root(), &fx.index(), "cygnetora");
     assert_eq!(gone["total"], 0, "the deleted file's records are gone: {gone}");
     assert_eq!(fx.docs_matching("alpacaflux"), ["a.txt"]);
+    let manifests = manifest_files(&fx);
+    assert_eq!(manifests.len(), 1, "the earlier and the stray manifest files are removed: {manifests:?}");
+    assert_ne!(manifests[0], "consulta-manifest-0000000000000000.json");
 
     // nothing changed: everything unchanged, and nothing is committed
     let meta = std::fs::read(fx.index().join("meta.json")).expect("meta.json");
@@ -266,6 +273,17 @@ const GOOD_EN: &str = "The RCM reviewed the alpacaflux pilot.\n";
 const GOOD_ES: &str = "La CSM revisó el programa borealumen.\n";
 
 /// A corpus of two good files (both under 100 bytes) plus whatever `add` puts there.
+/// The manifest files in the index folder, sorted.
+fn manifest_files(fx: &Fixture) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(fx.index())
+        .expect("index folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("consulta-manifest-"))
+        .collect();
+    names.sort();
+    names
+}
+
 fn corpus_with_good_files(add: impl FnOnce(&Fixture)) -> Fixture {
     let fx = Fixture::new();
     fx.write("good.txt", GOOD_EN);
@@ -659,6 +677,19 @@ fn a_garbage_meta_json_is_refused_until_full() {
     std::fs::create_dir(&index).expect("mkdir");
     std::fs::write(index.join("meta.json"), "{\"segments\": [garbage").expect("write");
     assert_refused_then_rebuilt(&fx, &index);
+}
+
+#[test]
+fn an_index_whose_manifest_file_is_gone_is_refused_until_full() {
+    let fx = Fixture::new();
+    fx.write("a.txt", A_TXT);
+    fx.write("b.txt", B_TXT);
+    let (code, _, err) = fx.index_json(&[]);
+    assert_eq!(code, Some(0), "{err}");
+    for name in manifest_files(&fx) {
+        std::fs::remove_file(fx.index().join(name)).expect("remove the manifest file");
+    }
+    assert_refused_then_rebuilt(&fx, &fx.index());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,10 +1,65 @@
-//! The manifest: what each source file looked like when it was indexed. It travels in the
-//! commit payload (`meta.json`, written by tantivy with tempfile + fsync + rename), so it can
-//! never disagree with the commit it describes, even after a crash.
+//! The manifest: what each source file looked like when it was indexed.
+//!
+//! It is a file of the index folder, `consulta-manifest-<content hash>.json`, written (tempfile,
+//! fsync, rename) before the commit whose payload names it; the previous one is removed only
+//! after that commit. A crash at any point leaves `meta.json` naming a complete manifest that
+//! describes its commit. The manifest used to travel whole in the payload, but tantivy stores
+//! the payload as a JSON string inside `meta.json`: every quote escaped, parsed twice per open.
+//! On the 5,000-file bench corpus (a 7 MB manifest) that was most of a search's cold start and
+//! of a no-change reindex (0.2 s).
 
 use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// The commit payload: the name of the manifest file of that commit.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct Pointer {
+    pub manifest: String,
+}
+
+/// How a manifest file's name starts.
+const FILE_PREFIX: &str = "consulta-manifest-";
+
+/// Whether `name` is a manifest file (or the temporary file one is written through).
+pub(crate) fn is_manifest_file(name: &str) -> bool {
+    name.strip_prefix(FILE_PREFIX).is_some_and(|rest| rest.ends_with(".json") || rest.ends_with(".json.tmp"))
+}
+
+/// Writes `manifest` into the index folder `dir`, durably, and returns the payload naming it.
+pub(crate) fn write(dir: &Path, manifest: &Manifest) -> Result<String> {
+    let json = serde_json::to_vec(manifest).expect("manifest serializes");
+    let name = format!("{FILE_PREFIX}{:016x}.json", xxhash_rust::xxh3::xxh3_64(&json));
+    let (path, tmp) = (dir.join(&name), dir.join(format!("{name}.tmp")));
+    let written = std::fs::File::create(&tmp).and_then(|mut f| {
+        f.write_all(&json)?;
+        f.sync_all()
+    });
+    written.and_then(|()| std::fs::rename(&tmp, &path)).map_err(|e| Error::io(&path, e))?;
+    // the rename itself is durable once the folder is synced
+    std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(|e| Error::io(dir, e))?;
+    Ok(serde_json::to_string(&Pointer { manifest: name }).expect("pointer serializes"))
+}
+
+/// Removes the manifest files of `dir` other than the one `payload` names (those of earlier
+/// commits, or of a run killed before its commit). A reader that still holds an older
+/// payload rereads `meta.json` (see [`super::read_manifest`]).
+pub(crate) fn remove_others(dir: &Path, payload: &str) {
+    let Ok(Pointer { manifest: keep }) = serde_json::from_str(payload) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if is_manifest_file(&name) && name != keep {
+            // a file left behind is removed by the next commit
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
 
 /// One indexed source file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -34,7 +34,9 @@ pub fn exists(dir: &Path) -> bool {
 /// Opens an existing index for reading and checks its format. Tokenizers are registered.
 pub fn open(dir: &Path) -> Result<(Index, Manifest)> {
     let index = Index::open_in_dir(dir).map_err(|e| damaged(dir, e))?;
-    let manifest = read_manifest(&index)?.ok_or_else(|| version_error(dir, "an index without a consulta manifest"))?;
+    let manifest = read_manifest(&index)
+        .map_err(|e| version_error(dir, &format!("a damaged index ({e})")))?
+        .ok_or_else(|| version_error(dir, "an index without a consulta manifest"))?;
     if manifest.format != schema::FORMAT_VERSION {
         return Err(version_error(dir, &format!("format {}", manifest.format)));
     }
@@ -103,7 +105,8 @@ pub(crate) fn install(building: &Path, dir: &Path) -> Result<()> {
 }
 
 /// Removes an index's own files (tantivy's `meta.json`, `.managed.json`, locks and segment
-/// files named by their 32-hex-digit id) and refuses to touch a folder holding anything else.
+/// files named by their 32-hex-digit id, consulta's manifest files) and refuses to touch a
+/// folder holding anything else.
 fn clear(dir: &Path) -> Result<()> {
     let entries: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
@@ -124,6 +127,7 @@ fn is_index_file(path: &Path) -> bool {
         name.len() > 33 && name.as_bytes()[..32].iter().all(u8::is_ascii_hexdigit) && name.as_bytes()[32] == b'.';
     path.is_file()
         && (segment_file
+            || manifest::is_manifest_file(name)
             || matches!(name, "meta.json" | ".managed.json" | ".tantivy-meta.lock" | ".tantivy-writer.lock"))
 }
 
@@ -149,13 +153,28 @@ pub(crate) fn writer(index: &Index, dir: &Path) -> Result<IndexWriter<TantivyDoc
     Ok(writer)
 }
 
-/// The manifest of the last commit, if the index has one.
+/// The manifest of the last commit, if the index has one: the file its payload names (see
+/// [`manifest`]), or the payload itself for an index written before manifests were files.
 pub fn read_manifest(index: &Index) -> Result<Option<Manifest>> {
-    let metas = index.load_metas()?;
-    match metas.payload {
-        None => Ok(None),
-        Some(p) => serde_json::from_str(&p).map(Some).map_err(|e| Error::Index(format!("unreadable manifest: {e}"))),
+    let unreadable = |e: &dyn std::fmt::Display| Error::Index(format!("unreadable manifest: {e}"));
+    // a commit made between reading `meta.json` and reading the manifest it names removes
+    // that manifest: the second reading of `meta.json` names the new one
+    for attempt in 0..2 {
+        let Some(payload) = index.load_metas()?.payload else { return Ok(None) };
+        let Ok(manifest::Pointer { manifest: name }) = serde_json::from_str(&payload) else {
+            return serde_json::from_str(&payload).map(Some).map_err(|e| unreadable(&e));
+        };
+        match tantivy::Directory::atomic_read(index.directory(), Path::new(&name)) {
+            Ok(bytes) => {
+                // checked as UTF-8 once, not string by string as `from_slice` does
+                let text = String::from_utf8(bytes).map_err(|e| unreadable(&e))?;
+                return serde_json::from_str(&text).map(Some).map_err(|e| unreadable(&e));
+            }
+            Err(tantivy::directory::error::OpenReadError::FileDoesNotExist(_)) if attempt == 0 => continue,
+            Err(e) => return Err(unreadable(&e)),
+        }
     }
+    unreachable!("the second attempt returns")
 }
 
 /// Whether the corpus differs from what the manifest says was indexed: a file added, removed
@@ -190,5 +209,45 @@ fn version_error(dir: &Path, found: &str) -> Error {
         path: dir.to_path_buf(),
         found: found.to_string(),
         expected: format!("consulta format {}", schema::FORMAT_VERSION),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A commit of `index` with `payload`.
+    fn commit_with(index: &Index, payload: &str) {
+        let mut writer: IndexWriter<TantivyDocument> = index.writer_with_num_threads(1, 15_000_000).expect("writer");
+        let mut commit = writer.prepare_commit().expect("prepare");
+        commit.set_payload(payload);
+        commit.commit().expect("commit");
+    }
+
+    #[test]
+    fn a_manifest_is_read_from_the_file_the_payload_names_or_from_an_older_payload() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let index = Index::create_in_dir(dir.path(), schema::build()).expect("index");
+        let mut wanted = Manifest::current();
+        wanted.files.insert(
+            "a.txt".into(),
+            manifest::FileEntry {
+                size: 3,
+                mtime_ns: 7,
+                hash: "00".repeat(16),
+                records: 1,
+                sections: vec!["intro".into()],
+                acronyms: vec![("RCM".into(), "Regional Conference on Migration".into())],
+            },
+        );
+        commit_with(&index, &manifest::write(dir.path(), &wanted).expect("manifest written"));
+        assert_eq!(read_manifest(&index).expect("read"), Some(wanted.clone()));
+        // an index written before manifests were files carries the manifest in its payload
+        commit_with(&index, &serde_json::to_string(&wanted).expect("json"));
+        assert_eq!(read_manifest(&index).expect("read"), Some(wanted));
+        // a payload naming a file that is gone is an error that says so
+        commit_with(&index, r#"{"manifest":"consulta-manifest-00.json"}"#);
+        let err = read_manifest(&index).expect_err("a missing manifest file").to_string();
+        assert!(err.contains("unreadable manifest") && err.contains("consulta-manifest-00.json"), "{err}");
     }
 }

@@ -10,7 +10,7 @@ use tantivy::indexer::UserOperation;
 use tantivy::{doc, IndexWriter, TantivyDocument, Term};
 
 use super::corpus::{self, PathIssue};
-use super::manifest::{content_hash, FailedEntry, FileEntry, Manifest};
+use super::manifest::{self, content_hash, FailedEntry, FileEntry, Manifest};
 use super::schema::{Fields, ENTITY_FACET, PRIMARY_FACET};
 use crate::error::{Error, Result};
 use crate::model::{Document, Section};
@@ -192,10 +192,12 @@ pub fn run(opts: &IndexOptions, progress: &mut dyn FnMut(Progress<'_>)) -> Resul
         }
     }
     if next != old || rebuild || building.is_some() {
-        let payload = serde_json::to_string(&next).expect("manifest serializes");
+        let dir = building.as_deref().unwrap_or(&opts.index);
+        let payload = manifest::write(dir, &next)?;
         let mut commit = writer.prepare_commit()?;
         commit.set_payload(&payload);
         commit.commit()?;
+        manifest::remove_others(dir, &payload);
     }
     if let Some(building) = building {
         writer.wait_merging_threads()?;
