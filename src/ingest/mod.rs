@@ -52,14 +52,22 @@ pub fn normalize(text: String) -> String {
     // It looks only at chars from U+0300 on (combining marks and beyond): every char below is
     // NFC by itself, and a mark after one is still seen. Leaving them out can only turn a Yes
     // into a No (the check's order of marks), which costs a recomposition, never a wrong text
-    if unified.is_ascii() || is_nfc_quick(unified.chars().filter(|&c| c >= FIRST_MARK)) == IsNormalized::Yes {
+    // (a char from U+0300 on is one whose first byte is MARK_LEAD or more: no other byte is,
+    // so only those chars are decoded)
+    let marks =
+        unified.bytes().enumerate().filter(|&(_, b)| b >= MARK_LEAD).filter_map(|(i, _)| unified[i..].chars().next());
+    if unified.is_ascii() || is_nfc_quick(marks) == IsNormalized::Yes {
         return unified;
     }
     unified.nfc().collect()
 }
 
 /// U+0300, the first combining mark; every char below it passes the NFC quick check alone.
+#[cfg(test)]
 const FIRST_MARK: char = '\u{300}';
+
+/// The first byte of U+0300 in UTF-8.
+const MARK_LEAD: u8 = 0xCC;
 
 /// Words a user can act on for an I/O error while reading a source file.
 pub fn read_reason(e: &std::io::Error) -> String {
@@ -81,6 +89,10 @@ mod tests {
         }
         // a mark after a Latin letter is still caught
         assert_eq!(normalize("Nin\u{303}ez cafe\u{301}".into()), "Niñez café");
+        // the first byte of every char from U+0300 on, and of no char below, is 0xCC or more
+        for c in ['\u{2ff}', FIRST_MARK, '\u{7ff}', '\u{800}', '\u{ffff}', '\u{10000}', char::MAX] {
+            assert_eq!(c.to_string().as_bytes()[0] >= MARK_LEAD, c >= FIRST_MARK, "U+{:04X}", c as u32);
+        }
     }
 
     #[test]
