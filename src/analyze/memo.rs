@@ -54,10 +54,11 @@ impl TermMemo {
     /// What the memo holds for `word`: `None` if it was never told, `Some(None)` for a stop
     /// word, `Some(Some(term))` otherwise.
     pub fn get(&self, word: &str) -> Option<Option<&str>> {
-        let Some(key) = pack(word.as_bytes()) else {
+        // a short word whose term is too long for a slot is in the map
+        let Some(slot) = pack(word.as_bytes()).and_then(|key| self.find(&key, word.len())) else {
             return self.long.get(word).map(Option::as_deref);
         };
-        let slot = &self.slots[self.find(&key, word.len())?];
+        let slot = &self.slots[slot];
         Some(match slot.term_len {
             STOP => None,
             n => {
@@ -194,6 +195,8 @@ mod tests {
         memo.insert("the", None);
         let long = "internacionalizaciónsinfronteras";
         memo.insert(long, Some("internacionalizacionsinfronter"));
+        // a short word with a term longer than a slot holds
+        memo.insert("ßßßßßßß", Some("ssssssssssssss_ss"));
         for i in 0..10_000 {
             memo.insert(&word(i), Some(&format!("t{i}")));
         }
@@ -201,6 +204,8 @@ mod tests {
         assert_eq!(memo.get("migrants"), Some(Some("migrant")));
         assert_eq!(memo.get("the"), Some(None));
         assert_eq!(memo.get(long), Some(Some("internacionalizacionsinfronter")));
+        assert_eq!(memo.get("ßßßßßßß"), Some(Some("ssssssssssssss_ss")));
+        assert_eq!(std::mem::size_of::<Slot>(), 32, "two slots to a cache line");
         for i in 0..10_000 {
             assert_eq!(memo.get(&word(i)), Some(Some(format!("t{i}").as_str())));
         }
