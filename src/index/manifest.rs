@@ -22,6 +22,13 @@ pub(crate) struct Pointer {
     pub manifest: String,
 }
 
+impl Pointer {
+    /// The commit payload.
+    pub fn payload(&self) -> String {
+        serde_json::to_string(self).expect("pointer serializes")
+    }
+}
+
 /// How a manifest file's name starts.
 const FILE_PREFIX: &str = "consulta-manifest-";
 
@@ -30,8 +37,8 @@ pub(crate) fn is_manifest_file(name: &str) -> bool {
     name.strip_prefix(FILE_PREFIX).is_some_and(|rest| rest.ends_with(".json") || rest.ends_with(".json.tmp"))
 }
 
-/// Writes `manifest` into the index folder `dir`, durably, and returns the payload naming it.
-pub(crate) fn write(dir: &Path, manifest: &Manifest) -> Result<String> {
+/// Writes `manifest` into the index folder `dir`, durably, and returns the pointer to it.
+pub(crate) fn write(dir: &Path, manifest: &Manifest) -> Result<Pointer> {
     let json = serde_json::to_vec(manifest).expect("manifest serializes");
     let name = format!("{FILE_PREFIX}{:016x}.json", xxhash_rust::xxh3::xxh3_64(&json));
     let (path, tmp) = (dir.join(&name), dir.join(format!("{name}.tmp")));
@@ -42,19 +49,18 @@ pub(crate) fn write(dir: &Path, manifest: &Manifest) -> Result<String> {
     written.and_then(|()| std::fs::rename(&tmp, &path)).map_err(|e| Error::io(&path, e))?;
     // the rename itself is durable once the folder is synced
     std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(|e| Error::io(dir, e))?;
-    Ok(serde_json::to_string(&Pointer { manifest: name }).expect("pointer serializes"))
+    Ok(Pointer { manifest: name })
 }
 
-/// Removes the manifest files of `dir` other than the one `payload` names (those of earlier
-/// commits, or of a run killed before its commit). A reader that still holds an older
-/// payload rereads `meta.json` (see [`super::read_manifest`]).
-pub(crate) fn remove_others(dir: &Path, payload: &str) {
-    let Ok(Pointer { manifest: keep }) = serde_json::from_str(payload) else { return };
+/// Removes the manifest files of `dir` other than `keep` (those of earlier commits, or of a
+/// run killed before its commit). A reader that still holds an older payload rereads
+/// `meta.json` (see [`super::read_manifest`]).
+pub(crate) fn remove_others(dir: &Path, keep: &Pointer) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if is_manifest_file(&name) && name != keep {
+        if is_manifest_file(&name) && name != keep.manifest {
             // a file left behind is removed by the next commit
             let _ = std::fs::remove_file(entry.path());
         }

@@ -240,7 +240,7 @@ mod tests {
                 acronyms: vec![("RCM".into(), "Regional Conference on Migration".into())],
             },
         );
-        commit_with(&index, &manifest::write(dir.path(), &wanted).expect("manifest written"));
+        commit_with(&index, &manifest::write(dir.path(), &wanted).expect("manifest written").payload());
         assert_eq!(read_manifest(&index).expect("read"), Some(wanted.clone()));
         // an index written before manifests were files carries the manifest in its payload
         commit_with(&index, &serde_json::to_string(&wanted).expect("json"));

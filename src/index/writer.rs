@@ -193,11 +193,11 @@ pub fn run(opts: &IndexOptions, progress: &mut dyn FnMut(Progress<'_>)) -> Resul
     }
     if next != old || rebuild || building.is_some() {
         let dir = building.as_deref().unwrap_or(&opts.index);
-        let payload = manifest::write(dir, &next)?;
+        let pointer = manifest::write(dir, &next)?;
         let mut commit = writer.prepare_commit()?;
-        commit.set_payload(&payload);
+        commit.set_payload(&pointer.payload());
         commit.commit()?;
-        manifest::remove_others(dir, &payload);
+        manifest::remove_others(dir, &pointer);
     }
     if let Some(building) = building {
         writer.wait_merging_threads()?;
