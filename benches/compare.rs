@@ -28,8 +28,10 @@ use common::{corpus_files, generate, GEN};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use consulta::index::{self, writer, IndexOptions};
-use consulta::query::{SearchRequest, Searchable, DEFAULT_FACET_LIMIT};
+use consulta::index;
+use consulta::query::{SearchRequest, DEFAULT_FACET_LIMIT};
+use consulta::reindex::{self, IndexOptions};
+use consulta::{Config, Dimension, Engine};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::QueryParser;
 use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
@@ -108,7 +110,7 @@ fn main() {
     assert_eq!(manifest.files.len(), files.len(), "consulta's manifest lists every file");
     assert!(manifest.failed.is_empty(), "no file failed: {:?}", manifest.failed.keys().take(5).collect::<Vec<_>>());
     let records: u64 = manifest.files.values().map(|f| f.records as u64).sum();
-    let searchable = Searchable::new(c_index.clone(), &manifest).expect("reader");
+    let searchable = Engine::open(Config::new(&corpus, &consulta_dir)).expect("consulta index opens");
     let c_num_docs = c_index.reader().expect("reader").searcher().num_docs();
     assert_eq!(c_num_docs, records, "consulta's index holds every record of the manifest");
 
@@ -281,7 +283,7 @@ fn child_build(which: &str) {
         "consulta" => {
             let opts =
                 IndexOptions { corpus, index: index_dir, full: true, max_bytes: consulta::ingest::DEFAULT_MAX_BYTES };
-            let report = writer::run(&opts, &mut |_| {}).expect("consulta indexes");
+            let report = reindex::run(&opts, &mut |_| {}).expect("consulta indexes");
             assert!(report.failed.is_empty(), "failed files: {:?}", report.failed);
             assert_eq!(report.added, report.documents, "a fresh build adds every file");
             report.documents as u64
@@ -382,14 +384,14 @@ struct Latencies {
     queries: usize,
 }
 
-fn consulta_latencies(s: &Searchable, cases: &[Case]) -> Latencies {
+fn consulta_latencies(s: &Engine, cases: &[Case]) -> Latencies {
     let requests: Vec<SearchRequest> = cases
         .iter()
         .map(|c| SearchRequest {
             query: c.query.clone(),
             limit: 10,
             offset: 0,
-            filters: c.filters.clone(),
+            filters: c.filters.iter().map(|(d, v)| (Dimension::parse(d).expect("a dimension"), v.clone())).collect(),
             expand: true,
             facet_limit: Some(DEFAULT_FACET_LIMIT),
         })

@@ -13,7 +13,8 @@ use std::path::Path;
 use common::{corpus_files, generate, GEN};
 use std::time::Instant;
 
-use consulta::index::{self, writer, IndexOptions, IndexReport};
+use consulta::reindex::{self, IndexOptions, IndexReport};
+use consulta::{Config, Engine};
 
 /// Incremental runs, each after appending one more paragraph to the same file.
 const EDITS: usize = 3;
@@ -64,8 +65,7 @@ fn main() {
         idle_secs.push(secs);
     }
     // the appended words are searchable
-    let (idx, manifest) = index::open(&opts.index).expect("opens");
-    let searchable = consulta::query::Searchable::new(idx, &manifest).expect("reader");
+    let searchable = Engine::open(Config::new(&opts.corpus, &opts.index)).expect("opens");
     let req = consulta::query::SearchRequest {
         query: "zyxwvutsreindexmarker".into(),
         limit: 10,
@@ -98,7 +98,7 @@ fn main() {
 
 fn timed(opts: &IndexOptions) -> (IndexReport, f64) {
     let t = Instant::now();
-    let report = writer::run(opts, &mut |_| {}).expect("index run");
+    let report = reindex::run(opts, &mut |_| {}).expect("index run");
     (report, t.elapsed().as_secs_f64())
 }
 

@@ -5,8 +5,9 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 
-use consulta::index::{self, writer, IndexOptions};
-use consulta::query::{SearchRequest, Searchable, DEFAULT_FACET_LIMIT};
+use consulta::query::{SearchRequest, DEFAULT_FACET_LIMIT};
+use consulta::reindex::{self, IndexOptions};
+use consulta::{Config, Dimension, Engine};
 
 const QUERIES: &[(&str, &[(&str, &str)])] = &[
     ("trafficking in persons", &[]),
@@ -31,16 +32,18 @@ fn bench(c: &mut Criterion) {
         full: false,
         max_bytes: 50 << 20,
     };
-    writer::run(&opts, &mut |_| {}).expect("indexes");
-    let (idx, manifest) = index::open(&opts.index).expect("opens");
-    let searchable = Searchable::new(idx, &manifest).expect("reader");
+    reindex::run(&opts, &mut |_| {}).expect("indexes");
+    let searchable = Engine::open(Config::new(&opts.corpus, &opts.index)).expect("opens");
     let requests: Vec<SearchRequest> = QUERIES
         .iter()
         .map(|(q, filters)| SearchRequest {
             query: q.to_string(),
             limit: 10,
             offset: 0,
-            filters: filters.iter().map(|(d, v)| (d.to_string(), vec![v.to_string()])).collect(),
+            filters: filters
+                .iter()
+                .map(|(d, v)| (Dimension::parse(d).expect("a dimension"), vec![v.to_string()]))
+                .collect(),
             expand: true,
             facet_limit: Some(DEFAULT_FACET_LIMIT),
         })

@@ -34,10 +34,11 @@ pub enum Error {
         .0.display()
     )]
     Locked(PathBuf),
-    /// A failure inside the search engine (converted from tantivy's error in `index/`, so that
-    /// no module above `index/` sees a tantivy type).
+    /// A failure inside the search engine, not caused by the user: the underlying error (from
+    /// tantivy, converted in `index/`) is kept as the source, behind an opaque type so that no
+    /// module above `index/` sees a tantivy type.
     #[error("index error: {0}")]
-    Index(String),
+    Index(#[source] Internal),
     /// An I/O failure on a path.
     #[error("{}: {source}", path.display())]
     Io {
@@ -46,6 +47,37 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
+}
+
+/// An internal failure: what went wrong, and the error it came from when there is one.
+#[derive(Debug)]
+pub struct Internal {
+    message: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+impl Internal {
+    /// A failure described by `message` alone.
+    pub fn msg(message: impl Into<String>) -> Internal {
+        Internal { message: message.into(), source: None }
+    }
+
+    /// A failure caused by `source`, described by `message` (often the source's own words).
+    pub fn caused_by(message: impl Into<String>, source: impl std::error::Error + Send + Sync + 'static) -> Internal {
+        Internal { message: message.into(), source: Some(Box::new(source)) }
+    }
+}
+
+impl std::fmt::Display for Internal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Internal {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
 }
 
 fn index_version_message(path: &std::path::Path, found: &str, expected: &str) -> String {
@@ -61,6 +93,17 @@ impl Error {
     /// runtime failure (exit code 1).
     pub fn is_usage(&self) -> bool {
         matches!(self, Error::Usage(_))
+    }
+
+    /// Whether the user can fix the error themselves (a bad argument or file, an index to rebuild,
+    /// another run holding the lock) rather than it being an internal failure or an I/O fault.
+    pub fn is_user(&self) -> bool {
+        matches!(self, Error::Usage(_) | Error::Input { .. } | Error::IndexVersion { .. } | Error::Locked(_))
+    }
+
+    /// An internal failure described by `message`.
+    pub fn internal(message: impl Into<String>) -> Error {
+        Error::Index(Internal::msg(message))
     }
 
     /// Builds an [`Error::Io`] for `path`.

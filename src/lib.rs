@@ -14,12 +14,16 @@
 pub mod alloc;
 pub mod analyze;
 pub mod cli;
+pub mod engine;
 pub mod error;
 pub mod index;
 pub mod ingest;
 pub mod model;
 pub mod query;
+pub mod reindex;
 pub mod segment;
 
+pub use engine::{Config, Engine};
 pub use error::{Error, Result};
-pub use model::{DocMeta, Document, Lang, Section, SectionKind};
+pub use model::{Dimension, DocMeta, Document, Lang, Record, Section, SectionKind};
+pub use query::{SearchRequest, SearchResponse};

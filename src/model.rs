@@ -173,3 +173,163 @@ pub struct Document {
     /// Acronyms the document defines: (acronym, spelled-out name).
     pub acronyms: Vec<(String, String)>,
 }
+
+/// A dimension records are filtered and counted by. The first eight are the facets of every
+/// search response ([`Dimension::FACETS`], in the order responses list them); `Entity` and
+/// `Primary` are counted only by profiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dimension {
+    /// Canonical ids of the mechanisms a record is about or names (`SACM`).
+    Mechanism,
+    /// The record's [`SectionKind`].
+    Kind,
+    /// Countries a record names, by English short name.
+    Country,
+    /// Session label (`intro`, `1` … `8`).
+    Session,
+    /// The record's language (`en`, `es`).
+    Lang,
+    /// Source file name relative to the corpus folder.
+    Doc,
+    /// Report family of the record's document.
+    Doctype,
+    /// Year of the record's document.
+    Year,
+    /// Every glossary entity a record names under any alias (for profiles).
+    Entity,
+    /// The mechanisms the record's document is about (for profiles).
+    Primary,
+}
+
+impl Dimension {
+    /// The dimensions of a search response's facets, in the order they are listed.
+    pub const FACETS: [Dimension; 8] = [
+        Dimension::Mechanism,
+        Dimension::Kind,
+        Dimension::Country,
+        Dimension::Session,
+        Dimension::Lang,
+        Dimension::Doc,
+        Dimension::Doctype,
+        Dimension::Year,
+    ];
+
+    /// Every dimension: the facets, then those only profiles count.
+    pub const ALL: [Dimension; 10] = [
+        Dimension::Mechanism,
+        Dimension::Kind,
+        Dimension::Country,
+        Dimension::Session,
+        Dimension::Lang,
+        Dimension::Doc,
+        Dimension::Doctype,
+        Dimension::Year,
+        Dimension::Entity,
+        Dimension::Primary,
+    ];
+
+    /// The name used in filters, facets and JSON (`mechanism`, `doctype`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Dimension::Mechanism => "mechanism",
+            Dimension::Kind => "kind",
+            Dimension::Country => "country",
+            Dimension::Session => "session",
+            Dimension::Lang => "lang",
+            Dimension::Doc => "doc",
+            Dimension::Doctype => "doctype",
+            Dimension::Year => "year",
+            Dimension::Entity => "entity",
+            Dimension::Primary => "primary",
+        }
+    }
+
+    /// A facet dimension by the name a user types: its own name, a plural or a synonym
+    /// (`mechanisms`, `countries`, `language`, `file`, `type`), any case. Every way in (CLI
+    /// flags, `field:value` in a query, the HTTP APIs) resolves dimensions here. The
+    /// profile-only dimensions are not for users to name.
+    pub fn parse(name: &str) -> Option<Dimension> {
+        Some(match name.trim().to_ascii_lowercase().as_str() {
+            "mechanism" | "mechanisms" | "mecanismo" => Dimension::Mechanism,
+            "kind" | "kinds" => Dimension::Kind,
+            "country" | "countries" | "pais" | "país" => Dimension::Country,
+            "session" | "sessions" | "sesion" | "sesión" => Dimension::Session,
+            "lang" | "language" | "idioma" => Dimension::Lang,
+            "doc" | "docs" | "document" | "file" => Dimension::Doc,
+            "doctype" | "type" => Dimension::Doctype,
+            "year" | "years" | "año" => Dimension::Year,
+            _ => return None,
+        })
+    }
+
+    /// Whether the dimension is listed in search responses.
+    pub fn is_facet(self) -> bool {
+        !matches!(self, Dimension::Entity | Dimension::Primary)
+    }
+}
+
+impl std::fmt::Display for Dimension {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One record as it is stored in the index and returned by searches, `show` and the HTTP APIs:
+/// a section with the fields of its document that every answer shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// Record id, for `consulta show`: `<file stem>#<slug>`.
+    pub id: String,
+    /// Source file name relative to the corpus folder.
+    pub doc: String,
+    /// Document title.
+    pub title: String,
+    /// Section heading.
+    pub heading: String,
+    /// Section kind.
+    pub kind: SectionKind,
+    /// Session label, if any.
+    pub session: Option<String>,
+    /// Canonical mechanism ids.
+    pub mechanisms: Vec<String>,
+    /// Countries named.
+    pub countries: Vec<String>,
+    /// Language of the record.
+    pub lang: Lang,
+    /// Document year.
+    pub year: Option<u32>,
+    /// Report family of the document.
+    pub doctype: String,
+    /// The record's whole cleaned text.
+    pub text: String,
+    /// For practices and footnotes: the id of the section they belong to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// For roadmaps: theme, subtopics, objectives, outcomes and indicators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roadmap: Option<Roadmap>,
+}
+
+impl Record {
+    /// The record of `section` of the document described by `meta` (the section's text is
+    /// moved, not copied).
+    pub fn new(meta: &DocMeta, section: Section) -> Record {
+        Record {
+            id: section.id,
+            doc: meta.file.clone(),
+            title: meta.title.clone(),
+            heading: section.heading,
+            kind: section.kind,
+            session: section.session,
+            mechanisms: section.mechanisms,
+            countries: section.countries,
+            lang: section.lang,
+            year: meta.year,
+            doctype: meta.doctype.clone(),
+            text: section.text,
+            parent: section.parent,
+            roadmap: section.roadmap,
+        }
+    }
+}

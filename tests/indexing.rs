@@ -414,7 +414,7 @@ fn a_file_that_turns_bad_keeps_its_last_good_version() {
         failed(&report),
         &vec![serde_json::json!({
             "path": "turns.txt",
-            "reason": "binary file (contains NUL bytes); only plain-text reports (.txt, .md) can be indexed",
+            "reason": "binary file (contains NUL bytes); only reports in .txt or .md files can be indexed",
             "kept_previous": true,
         })],
         "{report}"

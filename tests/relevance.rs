@@ -8,8 +8,8 @@
 
 use std::collections::BTreeMap;
 
-use consulta::index;
-use consulta::query::{SearchRequest, Searchable, DEFAULT_FACET_LIMIT};
+use consulta::query::{SearchRequest, DEFAULT_FACET_LIMIT};
+use consulta::{Dimension, Engine};
 
 /// Reached when the set was last tuned: nDCG@10 0.830, MRR 0.923. A change that loses more
 /// than a little fails.
@@ -45,30 +45,35 @@ fn judgments() -> BTreeMap<(String, String), Vec<Judgment>> {
 }
 
 fn request(query: &str, filters: &str) -> SearchRequest {
-    let mut by_dim: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut by_dim: BTreeMap<Dimension, Vec<String>> = BTreeMap::new();
     for pair in filters.split_whitespace().filter(|p| *p != "-") {
         let (dim, value) = pair.split_once('=').expect("dim=value");
-        by_dim.entry(dim.to_string()).or_default().push(value.to_string());
+        by_dim.entry(Dimension::parse(dim).expect("a dimension")).or_default().push(value.to_string());
     }
     SearchRequest {
         query: query.to_string(),
         limit: 10,
         offset: 0,
-        filters: by_dim.into_iter().collect(),
+        filters: by_dim,
         expand: true,
         facet_limit: Some(DEFAULT_FACET_LIMIT),
     }
 }
 
 /// (nDCG@10, reciprocal rank) of one query.
-fn evaluate(searchable: &Searchable, query: &str, filters: &str, judged: &[Judgment]) -> (f64, f64) {
-    let resp = searchable.search(&request(query, filters)).expect("search runs");
+fn evaluate(engine: &Engine, query: &str, filters: &str, judged: &[Judgment]) -> (f64, f64) {
+    let resp = engine.search(&request(query, filters)).expect("search runs");
     let gains: Vec<u32> = resp
         .hits
         .iter()
         .map(|h| {
-            let text = normalize(&h.text);
-            judged.iter().filter(|j| j.doc == h.doc && text.contains(&j.phrase)).map(|j| j.grade).max().unwrap_or(0)
+            let text = normalize(&h.record.text);
+            judged
+                .iter()
+                .filter(|j| j.doc == h.record.doc && text.contains(&j.phrase))
+                .map(|j| j.grade)
+                .max()
+                .unwrap_or(0)
         })
         .collect();
     let dcg = |g: &[u32]| -> f64 {
@@ -84,14 +89,13 @@ fn evaluate(searchable: &Searchable, query: &str, filters: &str, judged: &[Judgm
 
 #[test]
 fn ranking_meets_the_relevance_set() {
-    let (idx, manifest) = index::open(crate::util::shared_index()).expect("shared index opens");
-    let searchable = Searchable::new(idx, &manifest).expect("reader");
+    let engine = crate::util::shared_engine();
     let set = judgments();
     assert!(set.len() >= 50, "the relevance set has 50+ queries");
     let mut scores: Vec<(f64, f64, String)> = set
         .iter()
         .map(|((q, f), js)| {
-            let (n, rr) = evaluate(&searchable, q, f, js);
+            let (n, rr) = evaluate(engine, q, f, js);
             (n, rr, format!("{q} [{f}]"))
         })
         .collect();

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::sync::OnceLock;
 
-use consulta::index::{writer, IndexOptions};
+use consulta::engine::{Config, Engine, ReindexOptions};
 
 /// The repository's `corpus/` folder.
 pub fn corpus_dir() -> PathBuf {
@@ -17,12 +17,19 @@ pub fn shared_index() -> &'static Path {
     let (_, path) = INDEX.get_or_init(|| {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("index");
-        let opts = IndexOptions { corpus: corpus_dir(), index: path.clone(), full: false, max_bytes: 50 << 20 };
-        let report = writer::run(&opts, &mut |_| {}).expect("the shipped corpus indexes");
+        let config = Config::new(corpus_dir(), &path);
+        let report =
+            Engine::index(&config, ReindexOptions::default(), &mut |_| {}).expect("the shipped corpus indexes");
         assert!(report.failed.is_empty(), "shipped corpus files failed: {:?}", report.failed);
         (dir, path)
     });
     path
+}
+
+/// An engine over the shared index, opened once.
+pub fn shared_engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| Engine::open(Config::new(corpus_dir(), shared_index())).expect("the shared index opens"))
 }
 
 /// Runs the `consulta` binary with `args` in `cwd`.

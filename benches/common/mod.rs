@@ -27,7 +27,7 @@ pub fn corpus_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("corpus dir")
         .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| consulta::index::corpus::EXTENSIONS.iter().any(|x| e == *x)))
+        .filter(|p| p.extension().is_some_and(|e| consulta::ingest::formats::extensions().any(|x| e == x)))
         .collect();
     files.sort();
     files

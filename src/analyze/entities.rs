@@ -26,6 +26,18 @@ pub enum EntityKind {
     Region,
 }
 
+impl EntityKind {
+    /// The kind's name in profiles and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            EntityKind::Mechanism => "mechanism",
+            EntityKind::Organization => "organization",
+            EntityKind::Country => "country",
+            EntityKind::Region => "region",
+        }
+    }
+}
+
 /// One canonical entity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entity {

@@ -2,10 +2,11 @@
 
 use std::io::Write;
 
-use crate::cli::{io, print_json, progress::Reporter, Paths};
+use crate::cli::{io, print_json, progress::Notices, Paths};
+use crate::engine::{Engine, ReindexOptions};
 use crate::error::Result;
-use crate::index::{self, IndexOptions, IndexReport};
 use crate::ingest::DEFAULT_MAX_BYTES;
+use crate::reindex::IndexReport;
 
 /// Arguments of `consulta index`.
 #[derive(Debug, clap::Args)]
@@ -24,28 +25,16 @@ pub struct Args {
 }
 
 pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
-    let opts =
-        IndexOptions { corpus: args.paths.corpus, index: args.paths.index, full: args.full, max_bytes: args.max_bytes };
-    let report = build(&opts, err)?;
+    let config = args.paths.config();
+    let mut notices = Notices::new(&config, err, false);
+    let opts = ReindexOptions { full: args.full, max_bytes: args.max_bytes };
+    let report = Engine::index(&config, opts, &mut |e| notices.event(e))?;
     if args.json {
         print_json(out, &report)?;
     } else {
         io(writeln!(out, "{}", summary(&report)))?;
     }
     Ok(u8::from(!report.failed.is_empty()))
-}
-
-/// Runs an index batch with progress on stderr and each failure named there.
-pub fn build(opts: &IndexOptions, err: &mut dyn Write) -> Result<IndexReport> {
-    let mut reporter = Reporter::new();
-    let report = index::writer::run(opts, &mut |p| reporter.event(p));
-    reporter.finish();
-    let report = report?;
-    for f in &report.failed {
-        let kept = if f.kept_previous == Some(true) { " (its last good version stays searchable)" } else { "" };
-        let _ = writeln!(err, "consulta: skipped {}: {}{kept}", opts.corpus.join(&f.path).display(), f.reason);
-    }
-    Ok(report)
 }
 
 /// The one-line summary.

@@ -30,7 +30,7 @@ pub struct Cli {
 /// Where the corpus and the index live.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Paths {
-    /// Folder of source reports (.txt, .md), walked recursively.
+    /// Folder of source reports (the formats `consulta index` lists), walked recursively.
     #[arg(long, default_value = "corpus", value_name = "DIR")]
     pub corpus: PathBuf,
     /// Folder of the index (created on demand).
@@ -53,6 +53,20 @@ pub enum Command {
     Lookup(lookup::Args),
     /// List the glossary's acronyms and those the corpus defines, with where each was seen.
     Acronyms(acronyms::Args),
+}
+
+impl Paths {
+    /// The engine configuration.
+    pub fn config(&self) -> crate::engine::Config {
+        crate::engine::Config::new(&self.corpus, &self.index)
+    }
+
+    /// Opens the engine, building or updating the index first when it is missing or stale.
+    pub fn open(&self, err: &mut dyn Write) -> Result<crate::engine::Engine> {
+        let config = self.config();
+        let mut notices = progress::Notices::new(&config, err, true);
+        crate::engine::Engine::open_or_build(config, &mut |e| notices.event(e))
+    }
 }
 
 /// Runs a parsed command line, writing results to `out` and notices to `err`.

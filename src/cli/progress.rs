@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::index::Progress;
+use crate::engine::{BuildReason, Config, Event};
+use crate::reindex::Progress;
 
 /// Interval between plain progress lines.
 const LINE_EVERY: Duration = Duration::from_secs(5);
@@ -85,5 +86,58 @@ impl Reporter {
 impl Default for Reporter {
     fn default() -> Self {
         Reporter::new()
+    }
+}
+
+/// What a command prints while the engine opens, builds or reindexes: notices ("building it")
+/// and the summary on stderr only when it is a terminal, a bar or periodic lines for progress,
+/// and every file that failed, always (with where it is).
+pub struct Notices<'e> {
+    err: &'e mut dyn Write,
+    config: Config,
+    reporter: Reporter,
+    notices: bool,
+    /// Print the run's summary line (an index run started by a search; `consulta index` prints
+    /// its own on stdout).
+    summary: bool,
+}
+
+impl<'e> Notices<'e> {
+    /// Notices for the engine of `config`, written to `err`.
+    pub fn new(config: &Config, err: &'e mut dyn Write, summary: bool) -> Notices<'e> {
+        let notices = std::io::stderr().is_terminal();
+        Notices { err, config: config.clone(), reporter: Reporter::new(), notices, summary }
+    }
+
+    /// Handles one event of the engine.
+    pub fn event(&mut self, e: Event<'_>) {
+        match e {
+            Event::Building(reason) if self.notices => {
+                let why = match reason {
+                    BuildReason::Missing => "no index yet: building it",
+                    BuildReason::Stale => "the corpus changed since the last index run: updating the index",
+                };
+                let (c, i) = (self.config.corpus.display(), self.config.index.display());
+                let _ = writeln!(self.err, "consulta: {why} ({c} → {i})");
+            }
+            Event::Building(_) => {}
+            Event::Indexing(p) => self.reporter.event(p),
+            Event::Built(report) => {
+                self.reporter.finish();
+                for f in &report.failed {
+                    let kept =
+                        if f.kept_previous == Some(true) { " (its last good version stays searchable)" } else { "" };
+                    let path = self.config.corpus.join(&f.path);
+                    let _ = writeln!(self.err, "consulta: skipped {}: {}{kept}", path.display(), f.reason);
+                }
+                if self.summary && self.notices {
+                    let _ = writeln!(self.err, "consulta: {}", super::index::summary(report));
+                }
+            }
+            Event::LastCommit(why) if self.notices => {
+                let _ = writeln!(self.err, "consulta: {why}; searching its last commit");
+            }
+            Event::LastCommit(_) => {}
+        }
     }
 }

@@ -2,7 +2,8 @@
 
 use std::io::{IsTerminal, Result, Write};
 
-use crate::query::{Hit, SearchResponse, FACET_DIMENSIONS};
+use crate::model::{Dimension, Record};
+use crate::query::{Hit, SearchResponse};
 
 /// ANSI bold for highlights: only on a terminal, and never when NO_COLOR is set.
 pub fn color_wanted(stream: &impl IsTerminal) -> bool {
@@ -38,11 +39,11 @@ pub fn results(out: &mut dyn Write, resp: &SearchResponse, color: bool) -> Resul
         writeln!(out)?;
         hit_block(out, i + 1, hit, color)?;
     }
-    let facets: Vec<String> = FACET_DIMENSIONS
+    let facets: Vec<String> = Dimension::FACETS
         .iter()
-        .filter(|d| !matches!(**d, "doc" | "doctype"))
+        .filter(|d| !matches!(**d, Dimension::Doc | Dimension::Doctype))
         .filter_map(|dim| {
-            let mut values: Vec<(&String, &u64)> = resp.facets.get(*dim)?.iter().collect();
+            let mut values: Vec<(&String, &u64)> = resp.facets.get(dim)?.iter().collect();
             values.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
             (!values.is_empty()).then(|| {
                 let top: Vec<String> = values.iter().take(6).map(|(v, n)| format!("{v} {n}")).collect();
@@ -61,15 +62,16 @@ pub fn results(out: &mut dyn Write, resp: &SearchResponse, color: bool) -> Resul
 
 /// One hit: rank, heading and kind; doc and score; facets; snippet; id.
 pub fn hit_block(out: &mut dyn Write, rank: usize, hit: &Hit, color: bool) -> Result<()> {
-    writeln!(out, "{rank:>3}. {} [{}]", hit.heading, hit.kind)?;
-    writeln!(out, "     {} · {} · score {:.2}", hit.doc, hit.title, hit.score)?;
-    writeln!(out, "     {}", facet_line(hit))?;
+    let r = &hit.record;
+    writeln!(out, "{rank:>3}. {} [{}]", r.heading, r.kind.name())?;
+    writeln!(out, "     {} · {} · score {:.2}", r.doc, r.title, hit.score)?;
+    writeln!(out, "     {}", facet_line(r))?;
     writeln!(out, "     {}", highlight(&hit.snippet, color))?;
-    writeln!(out, "     id: {}", hit.id)
+    writeln!(out, "     id: {}", r.id)
 }
 
 /// "mechanism: RCM, SACM · country: Belize · session 5 · en · 2024".
-pub fn facet_line(hit: &Hit) -> String {
+pub fn facet_line(hit: &Record) -> String {
     let mut parts = Vec::new();
     if !hit.mechanisms.is_empty() {
         parts.push(format!("mechanism: {}", hit.mechanisms.join(", ")));
@@ -80,7 +82,7 @@ pub fn facet_line(hit: &Hit) -> String {
     if let Some(s) = &hit.session {
         parts.push(format!("session {s}"));
     }
-    parts.push(hit.lang.clone());
+    parts.push(hit.lang.code().to_string());
     if let Some(y) = hit.year {
         parts.push(y.to_string());
     }

@@ -1,12 +1,11 @@
-//! `consulta search`, and the build-on-first-use every reading command shares.
+//! `consulta search`.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use crate::cli::{io, print_json, render, Paths};
 use crate::error::Result;
-use crate::index::{self, IndexOptions};
-use crate::ingest::DEFAULT_MAX_BYTES;
-use crate::query::{SearchRequest, Searchable, DEFAULT_FACET_LIMIT};
+use crate::model::Dimension;
+use crate::query::{SearchRequest, DEFAULT_FACET_LIMIT};
 
 /// Arguments of `consulta search`.
 #[derive(Debug, clap::Args)]
@@ -56,72 +55,29 @@ pub struct Args {
 }
 
 pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
-    let searchable = open_or_build(&args.paths, err)?;
-    let filters = vec![
-        ("mechanism".to_string(), args.mechanism),
-        ("kind".to_string(), args.kind),
-        ("session".to_string(), args.session),
-        ("country".to_string(), args.country),
-        ("lang".to_string(), args.lang.into_iter().collect()),
-        ("doc".to_string(), args.doc),
-        ("year".to_string(), args.year),
+    let engine = args.paths.open(err)?;
+    let filters = [
+        (Dimension::Mechanism, args.mechanism),
+        (Dimension::Kind, args.kind),
+        (Dimension::Session, args.session),
+        (Dimension::Country, args.country),
+        (Dimension::Lang, args.lang.into_iter().collect()),
+        (Dimension::Doc, args.doc),
+        (Dimension::Year, args.year),
     ];
     let req = SearchRequest {
         query: args.query.join(" "),
         limit: args.limit,
         offset: args.offset,
-        filters,
+        filters: filters.into_iter().filter(|(_, values)| !values.is_empty()).collect(),
         expand: !args.no_expand,
         facet_limit: (args.facet_limit > 0).then_some(args.facet_limit),
     };
-    let resp = searchable.search(&req)?;
+    let resp = engine.search(&req)?;
     if args.json {
         print_json(out, &resp)?;
     } else {
         io(render::results(out, &resp, render::color_wanted(&std::io::stdout())))?;
     }
     Ok(0)
-}
-
-/// Opens the index, first building or updating it when it is missing or older than the corpus
-/// (notices on stderr only when it is a terminal; failures always).
-pub fn open_or_build(paths: &Paths, err: &mut dyn Write) -> Result<Searchable> {
-    let notices = std::io::stderr().is_terminal();
-    let mut opened = None;
-    let (reason, max_bytes) = if !index::exists(&paths.index) {
-        (Some("no index yet: building it"), DEFAULT_MAX_BYTES)
-    } else {
-        let (idx, manifest) = index::open(&paths.index)?;
-        let corpus_present = paths.corpus.is_dir();
-        let stale = corpus_present && index::is_stale(&paths.corpus, &manifest)?;
-        let max_bytes = manifest.max_bytes;
-        opened = Some((idx, manifest));
-        (stale.then_some("the corpus changed since the last index run: updating the index"), max_bytes)
-    };
-    if let Some(reason) = reason {
-        if notices {
-            let _ = writeln!(err, "consulta: {reason} ({} → {})", paths.corpus.display(), paths.index.display());
-        }
-        let opts = IndexOptions { corpus: paths.corpus.clone(), index: paths.index.clone(), full: false, max_bytes };
-        match super::index::build(&opts, err) {
-            Ok(report) if notices => {
-                let _ = writeln!(err, "consulta: {}", super::index::summary(&report));
-            }
-            Ok(_) => {}
-            // another run is updating the index: answer from its last commit meanwhile
-            Err(crate::Error::Locked(_)) if opened.is_some() => {
-                if notices {
-                    let _ =
-                        writeln!(err, "consulta: another index run is updating the index; searching its last commit");
-                }
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    // reopen after an update; otherwise the index opened for the staleness check serves
-    let (idx, manifest) = match (reason, opened) {
-        (None, Some(opened)) => opened,
-        _ => index::open(&paths.index)?,
-    };
-    Searchable::new(idx, &manifest)
 }

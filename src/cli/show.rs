@@ -2,9 +2,9 @@
 
 use std::io::Write;
 
-use crate::cli::{io, print_json, render, search::open_or_build, Paths};
+use crate::cli::{io, print_json, render, Paths};
+use crate::engine::Outline;
 use crate::error::{Error, Result};
-use crate::index::StoredRecord;
 use crate::query::Hit;
 
 /// Arguments of `consulta show`.
@@ -21,49 +21,38 @@ pub struct Args {
 }
 
 pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
-    let searchable = open_or_build(&args.paths, err)?;
-    // a path into the corpus folder names the same document as its file name
-    let target = std::path::Path::new(&args.target)
-        .strip_prefix(&args.paths.corpus)
-        .ok()
-        .and_then(|p| p.to_str())
-        .map_or(args.target.clone(), |s| s.replace('\\', "/"));
-    let records = searchable.records(&target)?;
-    if records.is_empty() {
+    let engine = args.paths.open(err)?;
+    let hits = engine.show(&args.target)?;
+    if hits.is_empty() {
         return Err(Error::Usage(format!(
             "no record or document {:?} in the index; `consulta search` prints ids, and `consulta show FILE.txt` an outline",
             args.target
         )));
     }
     if args.json {
-        let hits: Vec<Hit> = records.into_iter().map(to_hit).collect();
         print_json(out, &hits)?;
-    } else if target.contains('#') {
-        io(record(out, &records[0]))?;
+    } else if args.target.contains('#') {
+        io(record(out, &hits[0]))?;
     } else {
-        io(outline(out, &records))?;
+        let records: Vec<_> = hits.into_iter().map(|h| h.record).collect();
+        io(outline(out, &Outline::of(&records).expect("records were found")))?;
     }
     Ok(0)
 }
 
-fn to_hit(r: StoredRecord) -> Hit {
-    let snippet = crate::segment::first_words(&r.section.text, 30);
-    Hit { snippet, ..Hit::from(r) }
-}
-
-fn record(out: &mut dyn Write, r: &StoredRecord) -> std::io::Result<()> {
-    let hit = to_hit(r.clone());
-    writeln!(out, "{} [{}]", hit.heading, hit.kind)?;
-    writeln!(out, "{} · {}", hit.doc, hit.title)?;
-    writeln!(out, "{}", render::facet_line(&hit))?;
-    writeln!(out, "id: {}", hit.id)?;
-    if let Some(parent) = &hit.parent {
+fn record(out: &mut dyn Write, hit: &Hit) -> std::io::Result<()> {
+    let r = &hit.record;
+    writeln!(out, "{} [{}]", r.heading, r.kind.name())?;
+    writeln!(out, "{} · {}", r.doc, r.title)?;
+    writeln!(out, "{}", render::facet_line(r))?;
+    writeln!(out, "id: {}", r.id)?;
+    if let Some(parent) = &r.parent {
         writeln!(out, "in: {parent}")?;
     }
     writeln!(out)?;
-    match &hit.roadmap {
+    match &r.roadmap {
         Some(r) => roadmap_card(out, r),
-        None => writeln!(out, "{}", hit.text),
+        None => writeln!(out, "{}", r.text),
     }
 }
 
@@ -92,21 +81,12 @@ fn roadmap_card(out: &mut dyn Write, r: &crate::model::Roadmap) -> std::io::Resu
     Ok(())
 }
 
-fn outline(out: &mut dyn Write, records: &[StoredRecord]) -> std::io::Result<()> {
-    let first = &records[0];
-    writeln!(
-        out,
-        "{} · {} · {} · {}",
-        first.doc,
-        first.title,
-        first.doctype,
-        first.year.map_or("-".into(), |y| y.to_string())
-    )?;
-    for r in records {
-        let s = &r.section;
-        let words = s.text.split_whitespace().count();
-        let session = s.session.as_deref().map_or(String::new(), |x| format!(" (session {x})"));
-        writeln!(out, "  {:<16} {}{session} · {words} words · {}", s.kind.name(), s.heading, s.id)?;
+fn outline(out: &mut dyn Write, o: &Outline) -> std::io::Result<()> {
+    let year = o.year.map_or("-".into(), |y| y.to_string());
+    writeln!(out, "{} · {} · {} · {year}", o.doc, o.title, o.doctype)?;
+    for e in &o.records {
+        let session = e.session.as_deref().map_or(String::new(), |x| format!(" (session {x})"));
+        writeln!(out, "  {:<16} {}{session} · {} words · {}", e.kind.name(), e.heading, e.words, e.id)?;
     }
     Ok(())
 }

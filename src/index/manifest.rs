@@ -104,6 +104,10 @@ pub struct Manifest {
     /// update it may trigger use the limit the user chose.
     #[serde(default = "default_max_bytes")]
     pub max_bytes: u64,
+    /// The corpus folders the run walked and their modification times then (see
+    /// [`crate::reindex::is_stale`]).
+    #[serde(default)]
+    pub folders: BTreeMap<String, u128>,
 }
 
 fn default_max_bytes() -> u64 {

@@ -1,8 +1,7 @@
 //! The index: the first layer that knows tantivy. Opening, creating, locking and reading the
-//! manifest live here; [`writer`] runs a batch, [`schema`] names the fields.
+//! manifest live here; [`writer`] applies a batch, [`schema`] names the fields.
 
 pub mod analyzers;
-pub mod corpus;
 pub mod manifest;
 pub mod schema;
 pub mod writer;
@@ -15,14 +14,12 @@ use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError};
 use crate::error::{Error, Result};
 use manifest::Manifest;
 
-pub use writer::{IndexOptions, IndexReport, Progress, StoredRecord};
-
 /// Writer memory budget; tantivy splits it among its threads (at least 15 MB each).
 const WRITER_BUDGET: usize = 200_000_000;
 
 impl From<TantivyError> for Error {
     fn from(e: TantivyError) -> Error {
-        Error::Index(e.to_string())
+        Error::Index(crate::error::Internal::caused_by(e.to_string(), e))
     }
 }
 
@@ -72,7 +69,8 @@ pub(crate) fn open_for_write(dir: &Path, full: bool) -> Result<Target> {
     }
     let building = building_dir(dir);
     std::fs::create_dir_all(&building).map_err(|e| Error::io(&building, e))?;
-    let directory = tantivy::directory::MmapDirectory::open(&building).map_err(|e| Error::Index(e.to_string()))?;
+    let directory = tantivy::directory::MmapDirectory::open(&building)
+        .map_err(|e| Error::Index(crate::error::Internal::caused_by(e.to_string(), e)))?;
     let index = match Index::open_or_create(directory, schema::build()) {
         Ok(index) => index,
         Err(TantivyError::SchemaError(_)) => {
@@ -156,7 +154,7 @@ pub(crate) fn writer(index: &Index, dir: &Path) -> Result<IndexWriter<TantivyDoc
 /// The manifest of the last commit, if the index has one: the file its payload names (see
 /// [`manifest`]), or the payload itself for an index written before manifests were files.
 pub fn read_manifest(index: &Index) -> Result<Option<Manifest>> {
-    let unreadable = |e: &dyn std::fmt::Display| Error::Index(format!("unreadable manifest: {e}"));
+    let unreadable = |e: &dyn std::fmt::Display| Error::internal(format!("unreadable manifest: {e}"));
     // a commit made between reading `meta.json` and reading the manifest it names removes
     // that manifest: the second reading of `meta.json` names the new one
     for attempt in 0..2 {
@@ -175,24 +173,6 @@ pub fn read_manifest(index: &Index) -> Result<Option<Manifest>> {
         }
     }
     unreachable!("the second attempt returns")
-}
-
-/// Whether the corpus differs from what the manifest says was indexed: a file added, removed
-/// or touched, or analysis data changed. Reads metadata only, never file contents.
-pub fn is_stale(corpus_dir: &Path, manifest: &Manifest) -> Result<bool> {
-    if manifest.analysis != manifest::analysis_fingerprint() {
-        return Ok(true);
-    }
-    let walk = corpus::walk(corpus_dir, manifest.max_bytes)?;
-    let same = |size: u64, mtime: u128, f: &corpus::SourceFile| size == f.size && mtime == f.mtime_ns;
-    let changed = walk.files.iter().any(|f| match (manifest.files.get(&f.name), manifest.failed.get(&f.name)) {
-        (_, Some(bad)) => !same(bad.size, bad.mtime_ns, f),
-        (Some(ok), None) => !same(ok.size, ok.mtime_ns, f),
-        (None, None) => true,
-    });
-    let present = walk.files.len() + walk.failed.len();
-    let known = manifest.files.keys().chain(manifest.failed.keys().filter(|k| !manifest.files.contains_key(*k)));
-    Ok(changed || known.count() != present)
 }
 
 fn damaged(dir: &Path, e: TantivyError) -> Error {

@@ -4,7 +4,7 @@
 //! - `body_en` / `body_es`: the record's text, analyzed by its own language's analyzer only
 //!   (one analysis pass per record); a query runs each language's analysis against its field;
 //! - `head_en` / `head_es`: heading and document title, boosted at query time;
-//! - one raw field per facet dimension ([`DIMENSIONS`]), indexed for filters and fast for
+//! - one raw field per dimension ([`Dimension::ALL`]), indexed for filters and fast for
 //!   counts: `facet_mechanism` holds `SACM`, `facet_kind` holds `session`, …; the `doc`
 //!   dimension is the `doc` field (also deleted by), the `entity` dimension the `entity` field
 //!   (canonical ids of the glossary entities the record names, under any alias);
@@ -13,10 +13,10 @@
 
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING};
 
-use crate::model::Lang;
+use crate::model::{Dimension, Lang};
 
 /// Bump when the schema or the stored record changes: old indexes then ask for `--full`.
-pub const FORMAT_VERSION: u32 = 7;
+pub const FORMAT_VERSION: u32 = 8;
 
 /// Ranking prior of a record kind, in percent of its BM25 score. Footnotes and practice lines
 /// are a sentence long, so BM25's length normalization lifts them above the sections that
@@ -30,35 +30,11 @@ pub fn prior(kind: crate::model::SectionKind) -> u64 {
     }
 }
 
-/// The facet dimension of every entity a record names (for `lookup`; not in search responses).
-pub const ENTITY_FACET: &str = "entity";
-
-/// The facet dimension of the mechanisms a record's document is about (for `lookup`).
-pub const PRIMARY_FACET: &str = "primary";
-
-/// Facet dimensions, in the order responses list them.
-pub const FACETS: [&str; 8] = ["mechanism", "kind", "country", "session", "lang", "doc", "doctype", "year"];
-
-/// Every dimension a record is filtered and counted by: the responses' ([`FACETS`]), then
-/// those only `lookup` uses.
-pub const DIMENSIONS: [&str; 10] = [
-    FACETS[0],
-    FACETS[1],
-    FACETS[2],
-    FACETS[3],
-    FACETS[4],
-    FACETS[5],
-    FACETS[6],
-    FACETS[7],
-    ENTITY_FACET,
-    PRIMARY_FACET,
-];
-
 /// The name of the raw field holding a dimension's values.
-pub fn dimension_field(dim: &str) -> String {
+pub fn dimension_field(dim: Dimension) -> String {
     match dim {
-        "doc" | ENTITY_FACET => dim.to_string(),
-        _ => format!("facet_{dim}"),
+        Dimension::Doc | Dimension::Entity => dim.name().to_string(),
+        _ => format!("facet_{}", dim.name()),
     }
 }
 
@@ -83,7 +59,7 @@ pub struct Fields {
     pub entity: Field,
     /// Canonical ids of the entities a record defines (name followed by acronym).
     pub defines: Field,
-    /// The raw field of each dimension, in [`DIMENSIONS`] order.
+    /// The raw field of each dimension, in [`Dimension::ALL`] order.
     pub dimensions: [Field; 10],
     /// The stored record JSON.
     pub record: Field,
@@ -106,9 +82,9 @@ impl Fields {
         }
     }
 
-    /// The raw field of dimension `dim`, if it is one.
-    pub fn dimension(&self, dim: &str) -> Option<Field> {
-        DIMENSIONS.iter().position(|d| *d == dim).map(|i| self.dimensions[i])
+    /// The raw field of dimension `dim`.
+    pub fn dimension(&self, dim: Dimension) -> Field {
+        self.dimensions[dim as usize]
     }
 
     /// Resolves the handles in `schema` (which must come from [`build`]).
@@ -126,7 +102,7 @@ impl Fields {
             defines: f("defines")?,
             dimensions: {
                 let mut out = [Field::from_field_id(0); 10];
-                for (slot, dim) in out.iter_mut().zip(DIMENSIONS) {
+                for (slot, dim) in out.iter_mut().zip(Dimension::ALL) {
                     *slot = f(&dimension_field(dim))?;
                 }
                 out
@@ -153,7 +129,7 @@ pub fn build() -> Schema {
     b.add_text_field("defines", STRING);
     // one term per value: a hierarchical facet field would index `/`, `/kind` and
     // `/kind/session` for each value, and build a column of its own (6% of a build's instructions)
-    for dim in DIMENSIONS {
+    for dim in Dimension::ALL {
         b.add_text_field(&dimension_field(dim), STRING | FAST);
     }
     b.add_text_field("record", STORED);

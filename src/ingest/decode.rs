@@ -18,7 +18,10 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
         }
         text
     } else if bytes.contains(&0) {
-        return Err("binary file (contains NUL bytes); only plain-text reports (.txt, .md) can be indexed".into());
+        return Err(format!(
+            "binary file (contains NUL bytes); only reports in {} files can be indexed",
+            super::formats::described()
+        ));
     } else {
         utf8_or_legacy(bytes)
     };

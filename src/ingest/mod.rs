@@ -1,15 +1,14 @@
-//! Ingest: a source file's bytes → clean paragraphs and footnotes. No tantivy, no printing.
+//! Ingest: which files of the corpus are read ([`corpus`]), by which reader ([`formats`]), and
+//! a source file's bytes → clean paragraphs and footnotes. No tantivy, no printing.
 
 pub mod clean;
+pub mod corpus;
 pub mod decode;
-
-use std::path::Path;
+pub mod formats;
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 pub use clean::{Cleaned, Footnote};
-
-use crate::error::{Error, Result};
 
 /// Files larger than this are refused by default (a report is a few hundred kilobytes).
 pub const DEFAULT_MAX_BYTES: u64 = 50 * 1024 * 1024;
@@ -23,13 +22,7 @@ pub struct CleanDoc {
     pub content: Cleaned,
 }
 
-/// Reads, decodes and cleans one file. `file` is the name the document is known by.
-pub fn load(path: &Path, file: &str) -> Result<CleanDoc> {
-    let bytes = std::fs::read(path).map_err(|e| Error::Input { path: path.to_path_buf(), reason: read_reason(&e) })?;
-    from_bytes(&bytes, file).map_err(|reason| Error::Input { path: path.to_path_buf(), reason })
-}
-
-/// Decodes and cleans bytes; the error is the reason the bytes were refused.
+/// Decodes and cleans plain text; the error is the reason the bytes were refused.
 pub fn from_bytes(bytes: &[u8], file: &str) -> std::result::Result<CleanDoc, String> {
     let text = decode::decode(bytes)?;
     let text = normalize(text);

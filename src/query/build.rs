@@ -15,6 +15,7 @@ use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Que
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
+use super::facets::Filters;
 use super::parse::{Clause, ParsedQuery};
 use crate::analyze::entities::{Entity, GLOSSARY};
 use crate::analyze::{thesaurus, Analyzer, Token};
@@ -43,10 +44,67 @@ const MAX_NAME_WORDS: usize = 10;
 pub struct Expansion {
     /// What the user typed.
     pub from: String,
-    /// `entity`, `concept`, `acronym` (defined by a corpus document) or `typo`.
-    pub kind: String,
+    /// How it was expanded.
+    pub kind: ExpansionKind,
     /// What it was expanded to.
     pub to: Vec<String>,
+}
+
+/// How a query word was expanded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExpansionKind {
+    /// It names a glossary entity: every record naming it under any alias matches.
+    Entity,
+    /// It names a thesaurus concept: the concept's other terms, in both languages, match.
+    Concept,
+    /// An acronym a corpus document defines: its spelled-out name matches.
+    Acronym,
+    /// No index knows it: the known words closest to it match.
+    Typo,
+}
+
+impl ExpansionKind {
+    /// The name shown in text output and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExpansionKind::Entity => "entity",
+            ExpansionKind::Concept => "concept",
+            ExpansionKind::Acronym => "acronym",
+            ExpansionKind::Typo => "typo",
+        }
+    }
+}
+
+impl std::fmt::Display for ExpansionKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What a query is built from.
+pub struct Input<'a> {
+    /// The handles of the index's fields.
+    pub fields: &'a Fields,
+    /// The parsed query.
+    pub query: &'a ParsedQuery,
+    /// Resolved facet filters.
+    pub filters: &'a Filters,
+    /// Entity, thesaurus and typo expansion on.
+    pub expand: bool,
+    /// The words of the index, for typo tolerance.
+    pub vocabulary: &'a dyn Vocabulary,
+    /// Acronyms the corpus defines beyond the glossary.
+    pub mined: &'a Mined,
+}
+
+/// How the units of a query combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Matching {
+    /// Every unit must match.
+    All,
+    /// Any unit may match (the fallback when no record has them all).
+    Any,
 }
 
 /// What the builder needs to know about the words of the index.
@@ -220,7 +278,7 @@ impl Ctx<'_> {
                 alternatives.push(boosted(Box::new(TermQuery::new(defines, IndexRecordOption::Basic)), DEFINES_WEIGHT));
                 self.expansions.push(Expansion {
                     from: unit.text.clone(),
-                    kind: "entity".into(),
+                    kind: ExpansionKind::Entity,
                     to: vec![e.id.clone()],
                 });
             }
@@ -266,7 +324,11 @@ impl Ctx<'_> {
                 }
             }
         }
-        self.expansions.push(Expansion { from: text.trim().to_string(), kind: "acronym".into(), to: names.clone() });
+        self.expansions.push(Expansion {
+            from: text.trim().to_string(),
+            kind: ExpansionKind::Acronym,
+            to: names.clone(),
+        });
         out
     }
 
@@ -315,7 +377,7 @@ impl Ctx<'_> {
                 }
             }
             if !to.is_empty() {
-                self.expansions.push(Expansion { from: text.to_string(), kind: "concept".into(), to });
+                self.expansions.push(Expansion { from: text.to_string(), kind: ExpansionKind::Concept, to });
             }
         }
         out
@@ -363,7 +425,7 @@ impl Ctx<'_> {
             }
         }
         if !to.is_empty() {
-            self.expansions.push(Expansion { from: word.to_string(), kind: "typo".into(), to });
+            self.expansions.push(Expansion { from: word.to_string(), kind: ExpansionKind::Typo, to });
         }
         out
     }
@@ -396,17 +458,9 @@ pub fn has_text(q: &ParsedQuery) -> bool {
     q.include.iter().any(|c| Lang::ALL.iter().any(|&l| !clause_terms(c.text(), l).is_empty()))
 }
 
-/// Builds the query. `relaxed` asks for any unit instead of all; `expand` turns entity,
-/// thesaurus and typo expansion on.
-pub fn build(
-    fields: &Fields,
-    q: &ParsedQuery,
-    filters: &[(String, Vec<String>)],
-    relaxed: bool,
-    expand: bool,
-    vocabulary: &dyn Vocabulary,
-    mined: &Mined,
-) -> Built {
+/// Builds the query, its units combined as `matching` says.
+pub fn build(input: &Input<'_>, matching: Matching) -> Built {
+    let Input { fields, query: q, filters, expand, vocabulary, mined } = *input;
     let mut ctx = Ctx { fields, expand, vocabulary, mined, expansions: Vec::new(), boosts: Vec::new() };
     let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let units = units(&q.include, expand);
@@ -414,7 +468,10 @@ pub fn build(
     if matched.is_empty() {
         top.push((Occur::Must, Box::new(AllQuery)));
     } else {
-        let occur = if relaxed { Occur::Should } else { Occur::Must };
+        let occur = match matching {
+            Matching::All => Occur::Must,
+            Matching::Any => Occur::Should,
+        };
         let words: Box<dyn Query> = Box::new(BooleanQuery::new(matched.into_iter().map(|c| (occur, c)).collect()));
         // several units that together name a concept ("trata de personas") also match the
         // concept's other terms, as a whole
@@ -439,8 +496,7 @@ pub fn build(
         let any: Vec<(Occur, Box<dyn Query>)> = values
             .iter()
             .map(|v| {
-                let field = fields.dimension(dim).expect("filters name dimensions (see facets::resolve_filters)");
-                let term = Term::from_field_text(field, v);
+                let term = Term::from_field_text(fields.dimension(*dim), v);
                 (Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>)
             })
             .collect();

@@ -4,52 +4,50 @@ use std::collections::BTreeMap;
 
 use crate::analyze::entities::{EntityKind, GLOSSARY};
 use crate::error::{Error, Result};
-use crate::index::schema::{dimension_field, ENTITY_FACET, FACETS, PRIMARY_FACET};
+use crate::index::schema::dimension_field;
+use crate::model::{Dimension, Lang, SectionKind};
 
-/// Dimensions that filter and count for `lookup` but are not listed in search responses.
-pub const HIDDEN: [&str; 2] = [ENTITY_FACET, PRIMARY_FACET];
-use crate::model::{Lang, SectionKind};
+/// Facet filters: dimension → accepted values. AND across dimensions, OR within one.
+pub type Filters = Vec<(Dimension, Vec<String>)>;
 
 /// Resolves user filter values to facet values: any alias of a mechanism or country, kinds and
 /// languages by name. An unknown mechanism or country is kept as typed (it may be in the
-/// index under that name); an unknown kind or language is a usage error.
-pub fn resolve_filters(filters: &[(String, Vec<String>)]) -> Result<Vec<(String, Vec<String>)>> {
-    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+/// index under that name); an unknown kind or language is a usage error. Values of one
+/// dimension given twice are merged.
+pub fn resolve_filters<'a>(filters: impl IntoIterator<Item = (Dimension, &'a [String])>) -> Result<Filters> {
+    let mut out: Filters = Vec::new();
     for (dim, values) in filters {
         if values.is_empty() {
             continue;
         }
-        if !FACETS.contains(&dim.as_str()) && !HIDDEN.contains(&dim.as_str()) {
-            return Err(Error::Usage(format!("unknown filter {dim:?}; use one of {}", FACETS.join(", "))));
-        }
         let resolved = values.iter().map(|v| resolve(dim, v)).collect::<Result<Vec<_>>>()?;
-        match out.iter_mut().find(|(d, _)| d == dim) {
+        match out.iter_mut().find(|(d, _)| *d == dim) {
             Some((_, existing)) => existing.extend(resolved),
-            None => out.push((dim.clone(), resolved)),
+            None => out.push((dim, resolved)),
         }
     }
     Ok(out)
 }
 
-fn resolve(dim: &str, value: &str) -> Result<String> {
+fn resolve(dim: Dimension, value: &str) -> Result<String> {
     let value = value.trim();
     Ok(match dim {
-        "mechanism" | "country" | ENTITY_FACET | PRIMARY_FACET => {
-            let kind = if dim == "country" { EntityKind::Country } else { EntityKind::Mechanism };
+        Dimension::Mechanism | Dimension::Country | Dimension::Entity | Dimension::Primary => {
+            let kind = if dim == Dimension::Country { EntityKind::Country } else { EntityKind::Mechanism };
             GLOSSARY
                 .resolve(value)
-                .filter(|e| e.kind == kind || dim == "mechanism")
+                .filter(|e| e.kind == kind || dim == Dimension::Mechanism)
                 .map_or(value.to_string(), |e| e.id.clone())
         }
-        "kind" => SectionKind::parse(value).map(|k| k.name().to_string()).ok_or_else(|| {
+        Dimension::Kind => SectionKind::parse(value).map(|k| k.name().to_string()).ok_or_else(|| {
             let kinds: Vec<_> = SectionKind::ALL.iter().map(|k| k.name()).collect();
             Error::Usage(format!("unknown --kind {value:?}; use one of {}", kinds.join(", ")))
         })?,
-        "lang" => Lang::parse(value)
+        Dimension::Lang => Lang::parse(value)
             .map(|l| l.code().to_string())
             .ok_or_else(|| Error::Usage(format!("unknown --lang {value:?}; use en or es")))?,
-        "session" => value.trim_start_matches(|c: char| !c.is_alphanumeric()).to_lowercase(),
-        _ => value.to_string(),
+        Dimension::Session => value.trim_start_matches(|c: char| !c.is_alphanumeric()).to_lowercase(),
+        Dimension::Doc | Dimension::Doctype | Dimension::Year => value.to_string(),
     })
 }
 
@@ -66,7 +64,7 @@ fn resolve(dim: &str, value: &str) -> Result<String> {
 /// A match then takes 4–5 counts instead of 9–10, most of a broad query's counting time.
 pub struct SegmentTables {
     /// The dimensions held.
-    dims: Vec<&'static str>,
+    dims: Vec<Dimension>,
     /// The slots of document `d` counted one by one are `slots[starts[d]..starts[d + 1]]`.
     starts: Vec<u32>,
     slots: Vec<u32>,
@@ -86,18 +84,21 @@ const COMBINED_VALUES: usize = 64;
 
 impl SegmentTables {
     /// Reads the tables of one segment, for dimensions `dims`.
-    pub fn read(reader: &tantivy::SegmentReader, dims: &[&'static str]) -> Result<SegmentTables> {
+    pub fn read(reader: &tantivy::SegmentReader, dims: &[Dimension]) -> Result<SegmentTables> {
         use tantivy::columnar::Cardinality;
         let max_doc = reader.max_doc();
         // (first slot, column, counted through combinations)
         let mut columns = Vec::new();
         let mut names = Vec::new();
         for (i, dim) in dims.iter().enumerate() {
-            let Some(column) = reader.fast_fields().str(&dimension_field(dim))? else { continue };
+            let Some(column) = reader.fast_fields().str(&dimension_field(*dim))? else { continue };
             let combined =
                 column.ords().get_cardinality() != Cardinality::Multivalued && column.num_terms() <= COMBINED_VALUES;
             columns.push((names.len() as u32, column.clone(), combined));
-            let mut stream = column.dictionary().stream().map_err(|e| Error::Index(e.to_string()))?;
+            let mut stream = column
+                .dictionary()
+                .stream()
+                .map_err(|e| Error::Index(crate::error::Internal::caused_by(e.to_string(), e)))?;
             while stream.advance() {
                 names.push((i, String::from_utf8_lossy(stream.key()).into_owned()));
             }
@@ -159,7 +160,7 @@ impl SegmentTables {
     }
 
     /// The value of `doc` in dimension `dim` (the first, when it has several).
-    pub fn value(&self, doc: tantivy::DocId, dim: &str) -> Option<&str> {
+    pub fn value(&self, doc: tantivy::DocId, dim: Dimension) -> Option<&str> {
         let dim = self.dims.iter().position(|d| *d == dim)?;
         let d = doc as usize;
         let own = &self.slots[self.starts[d] as usize..self.starts[d + 1] as usize];
@@ -218,7 +219,7 @@ pub fn top_values(mut counts: Vec<(&str, u64)>, limit: Option<usize>) -> BTreeMa
 }
 
 /// Facet counts: dimension → value → count.
-pub type Counts = BTreeMap<String, BTreeMap<String, u64>>;
+pub type Counts = BTreeMap<Dimension, BTreeMap<String, u64>>;
 
 #[cfg(test)]
 mod tests {

@@ -13,7 +13,7 @@ use super::facets::{top_values, Counts, SegmentTables};
 /// Collects count, facet counts and (when `keep` > 0) the `keep` best-scored matches.
 pub struct Gather {
     /// The dimensions counted, as the tables hold them.
-    pub dims: Vec<&'static str>,
+    pub dims: Vec<crate::model::Dimension>,
     /// The tables of each segment, by segment ordinal.
     pub tables: Vec<Arc<SegmentTables>>,
     /// How many of the best matches to keep; 0 turns scoring off.
@@ -116,7 +116,7 @@ impl Collector for Gather {
             best.extend_from_slice(&fruit.best);
         }
         let counts: Counts =
-            self.dims.iter().zip(per_dim).map(|(d, c)| (d.to_string(), top_values(c, self.facet_limit))).collect();
+            self.dims.iter().zip(per_dim).map(|(d, c)| (*d, top_values(c, self.facet_limit))).collect();
         let best = keep_best(best, self.keep).into_iter().map(|Ranked(s, a)| (s, a)).collect();
         Ok(Gathered { total, counts, best })
     }

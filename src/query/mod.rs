@@ -12,7 +12,7 @@ pub mod parse;
 pub mod snippet;
 
 use std::collections::{BTreeMap, HashSet};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
@@ -20,24 +20,36 @@ use tantivy::collector::DocSetCollector;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
 
-use crate::error::{Error, Result};
-use crate::index::schema::{Fields, FACETS};
-pub use crate::index::schema::{ENTITY_FACET, PRIMARY_FACET};
-use crate::index::StoredRecord;
-use crate::model::Lang;
+pub use build::{Expansion, ExpansionKind};
+pub use facets::{Counts, Filters};
 
-/// What to search for.
-#[derive(Debug, Clone, Default)]
+use crate::error::{Error, Result};
+use crate::index::schema::Fields;
+use crate::model::{Dimension, Lang, Record};
+
+/// What to search for: the request of `consulta search`, of `GET /api/search` and of every
+/// caller of [`crate::Engine::search`]. Built with named fields or the builder methods, or
+/// deserialized (`{"query": "remesas", "filters": {"mechanism": ["CSM"]}}`; `q` is accepted for
+/// `query`, and every field has its default).
+///
+/// ```
+/// use consulta::{Dimension, SearchRequest};
+/// let req = SearchRequest::new("trata de personas").limit(5).filter(Dimension::Mechanism, "CSM");
+/// assert_eq!(req.filters[&Dimension::Mechanism], ["CSM"]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct SearchRequest {
     /// The user's query text (may be empty when filters are given).
+    #[serde(alias = "q")]
     pub query: String,
-    /// Hits per page.
+    /// Hits per page (10 by default).
     pub limit: usize,
     /// Hits to skip.
     pub offset: usize,
     /// Facet filters: dimension → accepted values (any alias). AND across, OR within.
-    pub filters: Vec<(String, Vec<String>)>,
-    /// Expand entities, thesaurus concepts and typos (on by default in the CLI).
+    pub filters: BTreeMap<Dimension, Vec<String>>,
+    /// Expand entities, thesaurus concepts and typos (on by default).
     pub expand: bool,
     /// At most this many values per facet dimension, the most frequent; `None`: every value.
     /// Like Solr's `facet.limit` and Meilisearch's `maxValuesPerFacet` (both 100 by default):
@@ -45,47 +57,72 @@ pub struct SearchRequest {
     pub facet_limit: Option<usize>,
 }
 
+impl Default for SearchRequest {
+    fn default() -> SearchRequest {
+        SearchRequest {
+            query: String::new(),
+            limit: 10,
+            offset: 0,
+            filters: BTreeMap::new(),
+            expand: true,
+            facet_limit: Some(DEFAULT_FACET_LIMIT),
+        }
+    }
+}
+
+impl SearchRequest {
+    /// A request for `query` with every default.
+    pub fn new(query: impl Into<String>) -> SearchRequest {
+        SearchRequest { query: query.into(), ..SearchRequest::default() }
+    }
+
+    /// Hits per page.
+    pub fn limit(mut self, limit: usize) -> SearchRequest {
+        self.limit = limit;
+        self
+    }
+
+    /// Hits to skip.
+    pub fn offset(mut self, offset: usize) -> SearchRequest {
+        self.offset = offset;
+        self
+    }
+
+    /// Adds an accepted value (any alias) of `dim`.
+    pub fn filter(mut self, dim: Dimension, value: impl Into<String>) -> SearchRequest {
+        self.filters.entry(dim).or_default().push(value.into());
+        self
+    }
+
+    /// Turns entity, thesaurus and typo expansion on or off.
+    pub fn expand(mut self, expand: bool) -> SearchRequest {
+        self.expand = expand;
+        self
+    }
+
+    /// Facet values per dimension (`None`: all).
+    pub fn facet_limit(mut self, limit: Option<usize>) -> SearchRequest {
+        self.facet_limit = limit;
+        self
+    }
+}
+
 /// Facet values per dimension in a response unless asked otherwise (`search --facet-limit`).
 pub const DEFAULT_FACET_LIMIT: usize = 100;
 
-/// One hit, as printed by `--json`.
+/// One hit, as printed by `--json`: the record, its score and its snippet.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Hit {
-    /// Record id, for `consulta show`.
-    pub id: String,
-    /// Source file.
-    pub doc: String,
-    /// Document title.
-    pub title: String,
-    /// Section heading.
-    pub heading: String,
-    /// Section kind.
-    pub kind: String,
-    /// Session label, if any.
-    pub session: Option<String>,
-    /// Canonical mechanism ids.
-    pub mechanisms: Vec<String>,
-    /// Countries named.
-    pub countries: Vec<String>,
-    /// Language of the record.
-    pub lang: String,
-    /// Document year.
-    pub year: Option<u32>,
+    /// The record.
+    #[serde(flatten)]
+    pub record: Record,
     /// Relevance score (0 when listing by document order).
     pub score: f32,
     /// Highlighted snippet (`<mark>`, HTML-escaped).
     pub snippet: String,
-    /// The record's whole cleaned text.
-    pub text: String,
-    /// For practices and footnotes: the id of the section they belong to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent: Option<String>,
-    /// For roadmaps: theme, subtopics, objectives, outcomes and indicators.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub roadmap: Option<crate::model::Roadmap>,
 }
 
-/// A search's result: the contract of `search --json` and of the future HTTP API.
+/// A search's result: the contract of `search --json` and of the HTTP API.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct SearchResponse {
     /// The query as typed.
@@ -97,17 +134,19 @@ pub struct SearchResponse {
     /// The page of hits.
     pub hits: Vec<Hit>,
     /// Counts per facet value over every match: dimension → value → count.
-    pub facets: BTreeMap<String, BTreeMap<String, u64>>,
+    pub facets: Counts,
     /// The expansions that fired (entity, concept, typo), so users see why a record matched.
-    pub expansions: Vec<build::Expansion>,
+    pub expansions: Vec<Expansion>,
 }
-
-pub use facets::Counts;
 
 /// Segments of at least this many records are worth a thread of their own: on the shipped
 /// corpus (two segments of about 110 records) threads made searches slower, on the 100 MB bench
 /// corpus (two of about 58,000) they cut broad queries by a third.
 const PARALLEL_SEGMENT_DOCS: u32 = 10_000;
+
+/// How far a search pages: `offset + limit` at most (Elasticsearch's `max_result_window` is the
+/// same), so that nothing a request asks for is allocated beyond it.
+pub const MAX_WINDOW: usize = 10_000;
 
 /// How many of the best matches the boosts of a query rescore (see [`build::Built::boosts`]).
 const RESCORE_WINDOW: usize = 200;
@@ -115,33 +154,89 @@ const RESCORE_WINDOW: usize = 200;
 /// What one collection pass yields: total, facet counts, the ranked page.
 type Pass = (usize, Counts, Vec<(f32, DocAddress)>);
 
-/// An open index ready to search: one searcher over the last commit, reused for every query.
-pub struct Searchable {
-    /// The index.
-    pub index: Index,
-    searcher: Searcher,
-    /// Per segment, the facet ordinals and priors every search reads (built on first use).
-    tables: OnceLock<Vec<Arc<facets::SegmentTables>>>,
-    fields: Fields,
-    /// Acronyms the corpus defines beyond the glossary: acronym → spelled-out names.
-    mined: std::collections::HashMap<String, Vec<String>>,
+/// An open index that follows its commits: each call to [`Reader::current`] answers from the
+/// last commit it has seen. tantivy watches `meta.json` and reloads within about half a second
+/// of a commit by another process; [`Reader::reload`] sees one at once.
+pub struct Reader {
+    index: Index,
+    reader: IndexReader,
+    current: RwLock<Arc<Searchable>>,
 }
 
-impl Searchable {
-    /// Wraps an opened index and its manifest (see [`crate::index::open`]).
-    /// An index of several large segments is searched one segment per core at once, as
-    /// Lucene's searcher with an executor does; a small index stays on the calling thread,
-    /// where handing work to other threads would cost more than it saves.
-    pub fn new(mut index: Index, manifest: &crate::index::manifest::Manifest) -> Result<Searchable> {
-        let fields = Fields::from_schema(&index.schema())?;
+impl Reader {
+    /// Opens the index in `dir` (see [`crate::index::open`]). An index of several large
+    /// segments is searched one segment per core at once, as Lucene's searcher with an executor
+    /// does; a small index stays on the calling thread, where handing work to other threads
+    /// would cost more than it saves.
+    pub fn open(dir: &std::path::Path) -> Result<Reader> {
+        let (mut index, _) = crate::index::open(dir)?;
         let large = index.searchable_segment_metas()?.iter().filter(|s| s.max_doc() >= PARALLEL_SEGMENT_DOCS).count();
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         if large > 1 && cores > 1 {
             index.set_multithread_executor(large.min(cores))?;
         }
-        let reader: IndexReader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        let mined = manifest.mined_names();
-        Ok(Searchable { index, searcher: reader.searcher(), tables: OnceLock::new(), fields, mined })
+        let reader: IndexReader = index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).try_into()?;
+        let searchable = Searchable::new(&index, reader.searcher())?;
+        Ok(Reader { index, reader, current: RwLock::new(Arc::new(searchable)) })
+    }
+
+    /// The searchable state of the last commit seen.
+    pub fn current(&self) -> Result<Arc<Searchable>> {
+        let searcher = self.reader.searcher();
+        {
+            let current = self.current.read().unwrap_or_else(|e| e.into_inner());
+            if current.searcher.generation().segments() == searcher.generation().segments() {
+                return Ok(current.clone());
+            }
+        }
+        // a new commit: its facet tables and mined acronyms are read once, by one caller
+        let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
+        if current.searcher.generation().segments() != searcher.generation().segments() {
+            *current = Arc::new(Searchable::new(&self.index, searcher)?);
+        }
+        Ok(current.clone())
+    }
+
+    /// Looks for a new commit now; whether one was found.
+    pub fn reload(&self) -> Result<bool> {
+        let before = self.current()?;
+        self.reader.reload()?;
+        Ok(!Arc::ptr_eq(&before, &self.current()?))
+    }
+
+    /// The manifest of the last commit.
+    pub fn manifest(&self) -> Result<crate::index::manifest::Manifest> {
+        Ok(crate::index::read_manifest(&self.index)?.unwrap_or_default())
+    }
+}
+
+/// One commit, ready to search: its searcher, reused for every query, with the facet tables
+/// and mined acronyms of that commit.
+pub struct Searchable {
+    searcher: Searcher,
+    /// Per segment, the facet ordinals and priors every search reads (built on first use).
+    tables: OnceLock<Vec<Arc<facets::SegmentTables>>>,
+    fields: Fields,
+    /// Acronyms the corpus defines beyond the glossary: acronym → spelled-out names.
+    mined: build::Mined,
+}
+
+impl Searchable {
+    fn new(index: &Index, searcher: Searcher) -> Result<Searchable> {
+        let fields = Fields::from_schema(&index.schema())?;
+        let mined = crate::index::read_manifest(index)?.map(|m| m.mined_names()).unwrap_or_default();
+        Ok(Searchable { searcher, tables: OnceLock::new(), fields, mined })
+    }
+
+    /// Records in the commit.
+    pub fn num_records(&self) -> u64 {
+        self.searcher.num_docs()
+    }
+
+    /// Bytes of the index files of the commit.
+    pub fn size_bytes(&self) -> Result<u64> {
+        let usage = self.searcher.space_usage().map_err(|e| Error::io("<index>", e))?;
+        Ok(usage.total().get_bytes())
     }
 
     fn searcher(&self) -> Searcher {
@@ -156,7 +251,7 @@ impl Searchable {
             .searcher
             .segment_readers()
             .iter()
-            .map(|r| facets::SegmentTables::read(r, &FACETS).map(Arc::new))
+            .map(|r| facets::SegmentTables::read(r, &Dimension::FACETS).map(Arc::new))
             .collect::<Result<Vec<_>>>()?;
         Ok(self.tables.get_or_init(|| read).clone())
     }
@@ -164,11 +259,18 @@ impl Searchable {
     /// Runs a search.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
         let started = Instant::now();
+        if req.offset.checked_add(req.limit).is_none_or(|end| end > MAX_WINDOW) {
+            return Err(Error::Usage(format!(
+                "--offset {} with --limit {} reaches past the {MAX_WINDOW} best hits a search can page through; \
+                 narrow the query or the filters",
+                req.offset, req.limit
+            )));
+        }
         let parsed = parse::parse(&req.query);
-        let mut filters = facets::resolve_filters(&req.filters)?;
-        filters.extend(facets::resolve_filters(
-            &parsed.filters.iter().map(|(d, v)| (d.clone(), vec![v.clone()])).collect::<Vec<_>>(),
-        )?);
+        let mut filters = facets::resolve_filters(req.filters.iter().map(|(d, v)| (*d, v.as_slice())))?;
+        // a `field:value` of the query is one more filter, ANDed with those of the request
+        let typed: Vec<(Dimension, Vec<String>)> = parsed.filters.iter().map(|(d, v)| (*d, vec![v.clone()])).collect();
+        filters.extend(facets::resolve_filters(typed.iter().map(|(d, v)| (*d, v.as_slice())))?);
         let has_text = build::has_text(&parsed);
         if !has_text && filters.is_empty() && parsed.exclude.is_empty() {
             return Err(Error::Usage(if req.query.trim().is_empty() {
@@ -181,19 +283,27 @@ impl Searchable {
         // one pass counts, facets and ranks; a query whose words never meet in one record is
         // run again asking for any of its words
         let vocabulary = IndexVocabulary(&searcher);
-        let mut built = build::build(&self.fields, &parsed, &filters, false, req.expand, &vocabulary, &self.mined);
+        let input = build::Input {
+            fields: &self.fields,
+            query: &parsed,
+            filters: &filters,
+            expand: req.expand,
+            vocabulary: &vocabulary,
+            mined: &self.mined,
+        };
+        let mut built = build::build(&input, build::Matching::All);
         let mut pass = self.collect(&searcher, &built, req, has_text)?;
         if pass.0 == 0 && parsed.include.len() > 1 {
-            built = build::build(&self.fields, &parsed, &filters, true, req.expand, &vocabulary, &self.mined);
+            built = build::build(&input, build::Matching::Any);
             pass = self.collect(&searcher, &built, req, has_text)?;
         }
         let query = built.query;
         let (total, facet_counts, mut page) = pass;
         if !has_text {
-            page = self.in_document_order(&searcher, &*query, req)?;
+            page = self.in_document_order(&searcher, &*query, req.offset, req.limit)?;
         }
         let mut terms = highlight_terms(&parsed);
-        for e in built.expansions.iter().filter(|e| e.kind == "typo") {
+        for e in built.expansions.iter().filter(|e| e.kind == ExpansionKind::Typo) {
             for set in terms.values_mut() {
                 set.extend(e.to.iter().cloned());
             }
@@ -201,8 +311,9 @@ impl Searchable {
         let hits = page
             .into_iter()
             .map(|(score, addr)| {
-                let rec = self.record(&searcher, addr)?;
-                Ok(to_hit(rec, score, &terms))
+                let record = self.record(&searcher, addr)?;
+                let snippet = snippet::snippet(&record.text, record.lang, &terms[&record.lang]);
+                Ok(Hit { record, score: (score * 1000.0).round() / 1000.0, snippet })
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(SearchResponse {
@@ -225,8 +336,12 @@ impl Searchable {
             (true, false) => page_end.max(RESCORE_WINDOW),
         };
         let tables = self.tables()?;
-        let gather =
-            gather::Gather { dims: FACETS.to_vec(), tables: tables.clone(), keep, facet_limit: req.facet_limit };
+        let gather = gather::Gather {
+            dims: Dimension::FACETS.to_vec(),
+            tables: tables.clone(),
+            keep,
+            facet_limit: req.facet_limit,
+        };
         let gathered = searcher.search(&*built.query, &gather)?;
         let mut best = gathered.best;
         if !built.boosts.is_empty() && !best.is_empty() {
@@ -284,7 +399,8 @@ impl Searchable {
         &self,
         searcher: &Searcher,
         query: &dyn tantivy::query::Query,
-        req: &SearchRequest,
+        offset: usize,
+        limit: usize,
     ) -> Result<Vec<(f32, DocAddress)>> {
         let tables = self.tables()?;
         let all = searcher.search(query, &DocSetCollector)?;
@@ -297,36 +413,37 @@ impl Searchable {
                     e.insert(searcher.segment_reader(addr.segment_ord).fast_fields().u64("seq")?)
                 }
             };
-            let name = tables[addr.segment_ord as usize].value(addr.doc_id, "doc").unwrap_or_default();
+            let name = tables[addr.segment_ord as usize].value(addr.doc_id, Dimension::Doc).unwrap_or_default();
             keyed.push(((name, seq.first(addr.doc_id).unwrap_or(0)), addr));
         }
         keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        Ok(keyed.into_iter().skip(req.offset).take(req.limit).map(|(_, a)| (0.0, a)).collect())
+        Ok(keyed.into_iter().skip(offset).take(limit).map(|(_, a)| (0.0, a)).collect())
     }
 
-    fn record(&self, searcher: &Searcher, addr: DocAddress) -> Result<StoredRecord> {
+    fn record(&self, searcher: &Searcher, addr: DocAddress) -> Result<Record> {
         let doc: TantivyDocument = searcher.doc(addr)?;
         let json = doc
             .get_first(self.fields.record)
             .and_then(|v| v.as_str())
-            .ok_or_else(|| Error::Index("a record without stored JSON".into()))?;
-        serde_json::from_str(json).map_err(|e| Error::Index(format!("unreadable stored record: {e}")))
+            .ok_or_else(|| Error::internal("a record without stored JSON"))?;
+        serde_json::from_str(json)
+            .map_err(|e| Error::Index(crate::error::Internal::caused_by(format!("unreadable stored record: {e}"), e)))
     }
 
     /// How many records match `filters` (any alias accepted), and their counts per value of
     /// each dimension in `dims` (visible or hidden, such as `entity`).
-    pub fn profile(&self, filters: &[(String, Vec<String>)], dims: &[&'static str]) -> Result<(usize, Counts)> {
-        let filters = facets::resolve_filters(filters)?;
-        let query = build::build(
-            &self.fields,
-            &parse::ParsedQuery::default(),
-            &filters,
-            false,
-            false,
-            &IndexVocabulary(&self.searcher),
-            &self.mined,
-        )
-        .query;
+    pub fn profile(&self, filter: (Dimension, &str), dims: &[Dimension]) -> Result<(usize, Counts)> {
+        let values = [filter.1.to_string()];
+        let filters = facets::resolve_filters([(filter.0, values.as_slice())])?;
+        let input = build::Input {
+            fields: &self.fields,
+            query: &parse::ParsedQuery::default(),
+            filters: &filters,
+            expand: false,
+            vocabulary: &IndexVocabulary(&self.searcher),
+            mined: &self.mined,
+        };
+        let query = build::build(&input, build::Matching::All).query;
         // tables of these dimensions for this call only: a search never counts the hidden ones
         let searcher = self.searcher();
         let tables = searcher
@@ -340,7 +457,7 @@ impl Searchable {
     }
 
     /// The records of one document in order, or the one record with `id`.
-    pub fn records(&self, id_or_doc: &str) -> Result<Vec<StoredRecord>> {
+    pub fn records(&self, id_or_doc: &str) -> Result<Vec<Record>> {
         let searcher = self.searcher();
         // a record id is its document's name (without extension), `#` and its slug: the
         // record is found among its document's
@@ -350,21 +467,29 @@ impl Searchable {
         };
         let term = tantivy::Term::from_field_text(self.fields.doc, &self.resolve_doc(&searcher, doc)?);
         let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
-        let req = SearchRequest { limit: usize::MAX, ..SearchRequest::default() };
-        let addrs = self.in_document_order(&searcher, &query, &req)?;
+        let addrs = self.in_document_order(&searcher, &query, 0, usize::MAX)?;
         let records = addrs.into_iter().map(|(_, a)| self.record(&searcher, a));
-        records.filter(|r| r.as_ref().map_or(true, |r| id.is_none_or(|id| r.section.id == id))).collect()
+        records.filter(|r| r.as_ref().map_or(true, |r| id.is_none_or(|id| r.id == id))).collect()
     }
 
-    /// A document given by file name, with or without extension.
+    /// A document given by file name, with or without one of the extensions consulta reads.
     fn resolve_doc(&self, searcher: &Searcher, name: &str) -> Result<String> {
-        for candidate in [name.to_string(), format!("{name}.txt"), format!("{name}.md")] {
+        let with_extension = crate::ingest::formats::extensions().map(|ext| format!("{name}.{ext}"));
+        for candidate in std::iter::once(name.to_string()).chain(with_extension) {
             let term = tantivy::Term::from_field_text(self.fields.doc, &candidate);
             if searcher.doc_freq(&term)? > 0 {
                 return Ok(candidate);
             }
         }
         Ok(name.to_string())
+    }
+}
+
+impl Hit {
+    /// A record listed rather than found: no score, its opening words as the snippet.
+    pub fn listed(record: Record) -> Hit {
+        let snippet = crate::segment::first_words(&record.text, 30);
+        Hit { record, score: 0.0, snippet }
     }
 }
 
@@ -408,35 +533,3 @@ fn highlight_terms(q: &parse::ParsedQuery) -> BTreeMap<Lang, HashSet<String>> {
         })
         .collect()
 }
-
-fn to_hit(rec: StoredRecord, score: f32, terms: &BTreeMap<Lang, HashSet<String>>) -> Hit {
-    let snippet = snippet::snippet(&rec.section.text, rec.section.lang, &terms[&rec.section.lang]);
-    Hit { score: (score * 1000.0).round() / 1000.0, snippet, ..Hit::from(rec) }
-}
-
-impl From<StoredRecord> for Hit {
-    /// The hit fields of a stored record, unscored and without a snippet.
-    fn from(rec: StoredRecord) -> Hit {
-        let s = rec.section;
-        Hit {
-            id: s.id,
-            doc: rec.doc,
-            title: rec.title,
-            heading: s.heading,
-            kind: s.kind.name().to_string(),
-            session: s.session,
-            mechanisms: s.mechanisms,
-            countries: s.countries,
-            lang: s.lang.code().to_string(),
-            year: rec.year,
-            score: 0.0,
-            snippet: String::new(),
-            text: s.text,
-            parent: s.parent,
-            roadmap: s.roadmap,
-        }
-    }
-}
-
-/// Every facet dimension, for callers that print them in order.
-pub const FACET_DIMENSIONS: [&str; 8] = FACETS;

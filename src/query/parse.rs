@@ -5,6 +5,8 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::model::Dimension;
+
 /// A positive or negative clause.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Clause {
@@ -30,12 +32,9 @@ pub struct ParsedQuery {
     pub include: Vec<Clause>,
     /// Clauses the user excluded.
     pub exclude: Vec<Clause>,
-    /// `field:value` filters, field lowercased.
-    pub filters: Vec<(String, String)>,
+    /// `field:value` filters (a field is any name [`Dimension::parse`] accepts).
+    pub filters: Vec<(Dimension, String)>,
 }
-
-/// Field names accepted in `field:value`.
-pub const FILTER_FIELDS: [&str; 8] = ["mechanism", "kind", "session", "country", "lang", "doc", "doctype", "year"];
 
 /// Parses user query text.
 pub fn parse(input: &str) -> ParsedQuery {
@@ -82,9 +81,8 @@ pub fn parse(input: &str) -> ParsedQuery {
                 _ => {}
             }
             if let Some((field, value)) = word.split_once(':') {
-                let field = field.to_lowercase();
-                if FILTER_FIELDS.contains(&field.as_str()) && !value.is_empty() && !negate {
-                    q.filters.push((field, value.to_string()));
+                if let Some(dim) = Dimension::parse(field).filter(|_| !value.is_empty() && !negate) {
+                    q.filters.push((dim, value.to_string()));
                     continue;
                 }
             }
@@ -110,7 +108,7 @@ mod tests {
         let q = parse(r#"trafficking "early warning" -Chile kind:session country:"Costa Rica" AND NOT smuggling"#);
         assert_eq!(q.include, [Clause::Word("trafficking".into()), Clause::Phrase("early warning".into())]);
         assert_eq!(q.exclude, [Clause::Word("Chile".into()), Clause::Word("smuggling".into())]);
-        assert_eq!(q.filters, [("kind".into(), "session".into()), ("country".into(), "Costa Rica".into())]);
+        assert_eq!(q.filters, [(Dimension::Kind, "session".into()), (Dimension::Country, "Costa Rica".into())]);
     }
 
     #[test]

@@ -6,9 +6,6 @@ use std::time::UNIX_EPOCH;
 
 use crate::error::{Error, Result};
 
-/// Extensions consulta reads.
-pub const EXTENSIONS: [&str; 2] = ["txt", "md"];
-
 /// A source file found in the corpus.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -23,14 +20,14 @@ pub struct SourceFile {
 }
 
 /// A path that was passed over or could not be taken.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PathIssue {
     /// The path as found.
     pub path: String,
     /// Why.
     pub reason: String,
     /// For failures: whether the last good version stays searchable.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kept_previous: Option<bool>,
 }
 
@@ -43,6 +40,10 @@ pub struct Walk {
     pub skipped: Vec<PathIssue>,
     /// Files that look like reports but cannot be taken (name, size, permissions, loops).
     pub failed: Vec<(String, PathIssue)>,
+    /// Every folder walked (`""` is the corpus folder itself) and its modification time when
+    /// it was read, so that a later check can tell nothing was added, removed or replaced
+    /// without looking at every file (see [`crate::reindex::is_stale`]).
+    pub folders: std::collections::BTreeMap<String, u128>,
 }
 
 /// Walks `root` recursively (hidden entries excluded), never following a symlink loop.
@@ -78,6 +79,9 @@ fn visit(root: &Path, dir: &Path, max_bytes: u64, walk: &mut Walk, seen: &mut Ha
             return Ok(());
         }
     }
+    if let Some(mtime) = std::fs::metadata(dir).ok().and_then(|m| mtime_ns(&m)) {
+        walk.folders.insert(relative(root, dir), mtime);
+    }
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
     for entry in entries {
         let entry = entry.map_err(|e| Error::io(dir, e))?;
@@ -109,9 +113,9 @@ fn visit(root: &Path, dir: &Path, max_bytes: u64, walk: &mut Walk, seen: &mut Ha
             visit(root, &path, max_bytes, walk, seen)?;
             continue;
         }
-        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-        if !ext.is_some_and(|e| EXTENSIONS.contains(&e.as_str())) {
-            walk.skipped.push(PathIssue { path: name, reason: "not a .txt or .md file".into(), kept_previous: None });
+        if super::formats::for_path(&path).is_none() {
+            let reason = format!("not a {} file", super::formats::described());
+            walk.skipped.push(PathIssue { path: name, reason, kept_previous: None });
             continue;
         }
         if meta.len() > max_bytes {
@@ -120,10 +124,20 @@ fn visit(root: &Path, dir: &Path, max_bytes: u64, walk: &mut Walk, seen: &mut Ha
             walk.failed.push((name.clone(), issue(&name, &reason)));
             continue;
         }
-        let mtime_ns = meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos());
-        walk.files.push(SourceFile { name, path, size: meta.len(), mtime_ns });
+        walk.files.push(SourceFile { name, path, size: meta.len(), mtime_ns: mtime_ns(&meta).unwrap_or(0) });
     }
     Ok(())
+}
+
+/// The modification time of the corpus folder `name` (as [`Walk::folders`] names it), if it
+/// is still a folder.
+pub fn folder_mtime(root: &Path, name: &str) -> Option<u128> {
+    let meta = std::fs::metadata(if name.is_empty() { root.to_path_buf() } else { root.join(name) }).ok()?;
+    meta.is_dir().then(|| mtime_ns(&meta)).flatten()
+}
+
+fn mtime_ns(meta: &std::fs::Metadata) -> Option<u128> {
+    meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map(|d| d.as_nanos())
 }
 
 fn issue(name: &str, reason: &str) -> PathIssue {

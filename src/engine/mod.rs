@@ -1,0 +1,293 @@
+//! [`Engine`]: the library's one face. It opens an index (or builds it first), stays open and
+//! answers from each new commit, and answers every question the product answers — search, one
+//! record, a document's outline, profiles, acronyms, analysis, reindex — with serde types, so
+//! that the CLI, the server and any other program print the same objects.
+//!
+//! No tantivy type appears here: the index and the query layers keep them.
+
+mod profiles;
+
+use std::path::{Component, Path, PathBuf};
+
+pub use profiles::{
+    Acronym, Analysis, AnalyzedToken, AnalyzerOutput, EntityProfile, EntityRef, Outline, OutlineEntry, SessionProfile,
+};
+
+use crate::error::{Error, Result};
+use crate::ingest::DEFAULT_MAX_BYTES;
+use crate::model::{Lang, Record};
+use crate::query::{Hit, Reader, SearchRequest, SearchResponse};
+use crate::reindex::{self, IndexOptions, IndexReport, Progress};
+
+/// Where an engine's corpus and index live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// The folder of source reports, walked recursively.
+    pub corpus: PathBuf,
+    /// The index folder (created on demand by [`Engine::open_or_build`]).
+    pub index: PathBuf,
+}
+
+impl Config {
+    /// A corpus folder and an index folder.
+    pub fn new(corpus: impl Into<PathBuf>, index: impl Into<PathBuf>) -> Config {
+        Config { corpus: corpus.into(), index: index.into() }
+    }
+}
+
+impl Default for Config {
+    /// `corpus` and `index`, relative to the working directory (the CLI's defaults).
+    fn default() -> Config {
+        Config::new("corpus", "index")
+    }
+}
+
+/// What [`Engine::open_or_build`] and [`Engine::reindex`] report while they work, for a
+/// progress bar, log lines or nothing.
+#[derive(Debug, Clone, Copy)]
+pub enum Event<'a> {
+    /// An index run starts, and why.
+    Building(BuildReason),
+    /// The run's progress.
+    Indexing(Progress<'a>),
+    /// The run is done.
+    Built(&'a IndexReport),
+    /// The index could not be brought up to date; answers come from its last commit.
+    LastCommit(&'a str),
+}
+
+/// Why [`Engine::open_or_build`] runs the indexer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuildReason {
+    /// There is no index yet.
+    Missing,
+    /// The corpus changed since the last commit.
+    Stale,
+}
+
+/// How [`Engine::reindex`] runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReindexOptions {
+    /// Re-read and re-index every file (also rebuilds an index of an older format).
+    pub full: bool,
+    /// Files larger than this are refused.
+    pub max_bytes: u64,
+}
+
+impl Default for ReindexOptions {
+    fn default() -> ReindexOptions {
+        ReindexOptions { full: false, max_bytes: DEFAULT_MAX_BYTES }
+    }
+}
+
+/// Figures of the open index.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Stats {
+    /// Source documents indexed.
+    pub documents: usize,
+    /// Records (sections, practices, footnotes).
+    pub records: u64,
+    /// Files that could not be indexed at their current version.
+    pub failed: usize,
+    /// Bytes of the index files of the commit searched.
+    pub index_bytes: u64,
+    /// When the commit searched was made (its manifest file's time), seconds since the epoch.
+    pub last_commit: Option<u64>,
+}
+
+/// An open index: every question the product answers. `Send + Sync`: one engine serves many
+/// threads, each answer from the last commit seen (a commit by another process is seen within
+/// about half a second, or at once after [`Engine::refresh`]).
+///
+/// ```no_run
+/// use consulta::engine::{Config, Engine};
+/// use consulta::SearchRequest;
+///
+/// let engine = Engine::open_or_build(Config::default(), &mut |_| {})?;
+/// let response = engine.search(&SearchRequest::new("trata de personas").limit(3))?;
+/// for hit in &response.hits {
+///     println!("{} — {}", hit.record.heading, hit.record.id);
+/// }
+/// # Ok::<(), consulta::Error>(())
+/// ```
+pub struct Engine {
+    config: Config,
+    reader: Reader,
+}
+
+impl Engine {
+    /// Opens the index of `config` as it is. Never writes: it works on a read-only index.
+    pub fn open(config: Config) -> Result<Engine> {
+        if !crate::index::exists(&config.index) {
+            return Err(Error::Usage(format!(
+                "no index at {}; run `consulta index --corpus {} --index {}` first",
+                config.index.display(),
+                config.corpus.display(),
+                config.index.display()
+            )));
+        }
+        let reader = Reader::open(&config.index)?;
+        Ok(Engine { config, reader })
+    }
+
+    /// Opens the index of `config`, first building it when it is missing or bringing it up to
+    /// date when the corpus changed since its last commit. When another run holds the writer
+    /// lock, answers come from the last commit (reported as [`Event::LastCommit`]).
+    pub fn open_or_build(config: Config, progress: &mut dyn FnMut(Event<'_>)) -> Result<Engine> {
+        if !crate::index::exists(&config.index) {
+            progress(Event::Building(BuildReason::Missing));
+            Engine::index(&config, ReindexOptions::default(), progress)?;
+            return Engine::open(config);
+        }
+        let engine = Engine::open(config)?;
+        let manifest = engine.reader.manifest()?;
+        if engine.config.corpus.is_dir() && reindex::is_stale(&engine.config.corpus, &manifest)? {
+            progress(Event::Building(BuildReason::Stale));
+            let options = ReindexOptions { full: false, max_bytes: manifest.max_bytes };
+            match engine.reindex(options, progress) {
+                Ok(_) => {}
+                Err(Error::Locked(_)) => {
+                    progress(Event::LastCommit("another index run is updating the index"));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(engine)
+    }
+
+    /// Where the corpus and the index are.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Runs a search.
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
+        self.reader.current()?.search(req)
+    }
+
+    /// One record by id (`003_896af30beb401831#session-5`).
+    pub fn record(&self, id: &str) -> Result<Option<Record>> {
+        if !id.contains('#') {
+            return Ok(None);
+        }
+        Ok(self.reader.current()?.records(id)?.into_iter().next())
+    }
+
+    /// The records of a document in order, the document given by its file name (with or
+    /// without extension, or as a path into the corpus folder). Empty when it is not indexed.
+    pub fn records(&self, doc: &str) -> Result<Vec<Record>> {
+        let doc = self.doc_name(doc);
+        if doc.contains('#') {
+            return Ok(Vec::new());
+        }
+        self.reader.current()?.records(&doc)
+    }
+
+    /// A record by id, or a document's records, each as a hit whose snippet is its opening
+    /// words (what `show --json` prints).
+    pub fn show(&self, target: &str) -> Result<Vec<Hit>> {
+        let records = match self.record(target)? {
+            Some(r) => vec![r],
+            None => self.records(target)?,
+        };
+        Ok(records.into_iter().map(Hit::listed).collect())
+    }
+
+    /// A document's outline: its metadata and one line per record.
+    pub fn outline(&self, doc: &str) -> Result<Option<Outline>> {
+        Ok(Outline::of(&self.records(doc)?))
+    }
+
+    /// The profile of a mechanism, organization or country given by any name.
+    pub fn mechanism_profile(&self, name: &str) -> Result<EntityProfile> {
+        let current = self.reader.current()?;
+        profiles::entity(&current, name)
+    }
+
+    /// Each session labelled `session` (one per report that has it), with its practices.
+    pub fn session_profile(&self, session: &str) -> Result<Vec<SessionProfile>> {
+        let current = self.reader.current()?;
+        profiles::sessions(&current, session)
+    }
+
+    /// The glossary's acronyms and those the corpus defines, by acronym.
+    pub fn acronyms(&self) -> Result<Vec<Acronym>> {
+        Ok(profiles::acronyms(&self.reader.manifest()?))
+    }
+
+    /// The tokens each analyzer makes of `text` (all three, or `lang`'s only) and the entities
+    /// it names. Needs no index.
+    pub fn analyze(text: &str, lang: Option<Lang>) -> Analysis {
+        profiles::analyze(text, lang)
+    }
+
+    /// Runs the indexer on this engine's corpus and index, then answers from the new commit.
+    pub fn reindex(&self, options: ReindexOptions, progress: &mut dyn FnMut(Event<'_>)) -> Result<IndexReport> {
+        let report = Engine::index(&self.config, options, progress)?;
+        self.refresh()?;
+        Ok(report)
+    }
+
+    /// Runs the indexer on the corpus and index of `config` without opening the index for
+    /// reading: it builds a missing index, and with `full` rebuilds one of another format.
+    pub fn index(config: &Config, options: ReindexOptions, progress: &mut dyn FnMut(Event<'_>)) -> Result<IndexReport> {
+        let opts = IndexOptions {
+            corpus: config.corpus.clone(),
+            index: config.index.clone(),
+            full: options.full,
+            max_bytes: options.max_bytes,
+        };
+        let report = reindex::run(&opts, &mut |p| progress(Event::Indexing(p)))?;
+        progress(Event::Built(&report));
+        Ok(report)
+    }
+
+    /// Looks for a new commit now (made by [`Engine::reindex`], another engine or another
+    /// process); whether there was one.
+    pub fn refresh(&self) -> Result<bool> {
+        self.reader.reload()
+    }
+
+    /// Documents, records, failures, index size and the time of the last commit.
+    pub fn stats(&self) -> Result<Stats> {
+        let manifest = self.reader.manifest()?;
+        let last_commit = std::fs::read_dir(&self.config.index).ok().and_then(|entries| {
+            entries
+                .flatten()
+                .filter(|e| crate::index::manifest::is_manifest_file(&e.file_name().to_string_lossy()))
+                .filter_map(|e| e.metadata().ok()?.modified().ok())
+                .max()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_secs())
+        });
+        let current = self.reader.current()?;
+        Ok(Stats {
+            documents: manifest.files.len(),
+            records: current.num_records(),
+            failed: manifest.failed.keys().filter(|k| !manifest.files.contains_key(*k)).count(),
+            index_bytes: current.size_bytes()?,
+            last_commit,
+        })
+    }
+
+    /// A document named by a path into the corpus folder (`corpus/x.txt`, `./corpus/x.txt`)
+    /// is named by its file name there.
+    fn doc_name(&self, target: &str) -> String {
+        let clean = |p: &Path| p.components().filter(|c| *c != Component::CurDir).collect::<PathBuf>();
+        match clean(Path::new(target)).strip_prefix(clean(&self.config.corpus)) {
+            Ok(rest) if !rest.as_os_str().is_empty() => rest.to_string_lossy().replace('\\', "/"),
+            _ => target.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_engine_is_shared_across_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<Engine>();
+    }
+}

@@ -1,0 +1,285 @@
+//! One indexing run: walk the corpus → diff against the last commit's manifest → read, clean
+//! and segment what changed on worker threads → one writer batch → one commit. A bad file is
+//! reported and skipped; a file that was indexed before and turned bad keeps its last good
+//! version. The tantivy side (what a batch does) is [`crate::index::writer`].
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+use crate::index::manifest::{self, content_hash, FailedEntry, FileEntry, Manifest};
+use crate::index::writer::Batch;
+use crate::ingest::corpus::{self, PathIssue, SourceFile};
+use crate::ingest::formats::{self, Source};
+use crate::model::Document;
+use crate::{ingest, segment};
+
+/// What to index and how.
+#[derive(Debug, Clone)]
+pub struct IndexOptions {
+    /// The corpus folder.
+    pub corpus: std::path::PathBuf,
+    /// The index folder.
+    pub index: std::path::PathBuf,
+    /// Re-read and re-index every file.
+    pub full: bool,
+    /// Files above this size are refused.
+    pub max_bytes: u64,
+}
+
+/// Progress events, for a progress bar or log lines.
+#[derive(Debug, Clone, Copy)]
+pub enum Progress<'a> {
+    /// The walk is done: this many candidate files and bytes.
+    Start {
+        /// Files to look at.
+        files: usize,
+        /// Their total size.
+        bytes: u64,
+    },
+    /// One file was handled.
+    File {
+        /// Its name.
+        name: &'a str,
+        /// Its size.
+        bytes: u64,
+    },
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IndexReport {
+    /// Files indexed for the first time.
+    pub added: usize,
+    /// Files re-indexed because they changed.
+    pub updated: usize,
+    /// Files whose records were removed because the file is gone.
+    pub removed: usize,
+    /// Files left as they were.
+    pub unchanged: usize,
+    /// Files that could not be indexed.
+    pub failed: Vec<PathIssue>,
+    /// Files passed over (not reports).
+    pub skipped: Vec<PathIssue>,
+    /// Documents in the index after the run.
+    pub documents: usize,
+    /// Records (sections, practices, footnotes) in the index after the run.
+    pub records: usize,
+    /// Wall time of the run.
+    pub seconds: f64,
+}
+
+/// Runs one batch: walk, diff against the manifest, re-index what changed, commit once.
+pub fn run(opts: &IndexOptions, progress: &mut dyn FnMut(Progress<'_>)) -> Result<IndexReport> {
+    let started = Instant::now();
+    let walk = corpus::walk(&opts.corpus, opts.max_bytes)?;
+    let mut batch = Batch::open(&opts.index, opts.full)?;
+    let current = Manifest::current();
+    let rebuild = opts.full || batch.previous().analysis != current.analysis;
+    let mut run = Run {
+        old: batch.previous().clone(),
+        next: Manifest { max_bytes: opts.max_bytes, folders: walk.folders.clone(), ..current },
+        report: IndexReport { skipped: walk.skipped, ..IndexReport::default() },
+    };
+    progress(Progress::Start { files: walk.files.len(), bytes: walk.files.iter().map(|f| f.size).sum() });
+    for (name, issue) in walk.failed {
+        run.failed(&name, FailedEntry { size: 0, mtime_ns: 0, reason: issue.reason });
+    }
+    // unchanged files are settled from their metadata alone; the rest are read, decoded and
+    // segmented on worker threads while this thread feeds the writer
+    let mut todo: Vec<&SourceFile> = Vec::new();
+    for file in &walk.files {
+        if rebuild || !run.settled_by_metadata(file) {
+            todo.push(file);
+        } else {
+            progress(Progress::File { name: &file.name, bytes: file.size });
+        }
+    }
+    let old = &run.old.clone();
+    load_all(
+        &todo,
+        |file| load(file, old.files.get(&file.name).filter(|_| !rebuild)),
+        |file, outcome| {
+            progress(Progress::File { name: &file.name, bytes: file.size });
+            run.apply(&mut batch, file, outcome)
+        },
+    )?;
+    for name in run.old.files.keys() {
+        if !run.next.files.contains_key(name) {
+            batch.remove(name);
+            run.report.removed += 1;
+        }
+    }
+    batch.commit(&run.next)?;
+    let mut report = run.report;
+    report.failed.sort_by(|a, b| a.path.cmp(&b.path));
+    report.documents = run.next.files.len();
+    report.records = run.next.files.values().map(|f| f.records).sum();
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// Loads `todo` on worker threads (as many as cores, at most 8), handing each outcome to
+/// `apply` on the calling thread in the order they finish. The first error of `apply` stops
+/// the run.
+fn load_all<'f>(
+    todo: &[&'f SourceFile],
+    load: impl Fn(&SourceFile) -> Loaded + Sync,
+    mut apply: impl FnMut(&'f SourceFile, Loaded) -> Result<()>,
+) -> Result<()> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8).min(todo.len().max(1));
+    let cursor = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::sync_channel::<(&SourceFile, Loaded)>(workers * 4);
+        for _ in 0..workers {
+            let (tx, cursor, load) = (tx.clone(), &cursor, &load);
+            scope.spawn(move || {
+                while let Some(&file) = todo.get(cursor.fetch_add(1, Ordering::Relaxed)) {
+                    if tx.send((file, load(file))).is_err() {
+                        break; // the writer side stopped on an error
+                    }
+                }
+            });
+        }
+        drop(tx);
+        rx.into_iter().try_for_each(|(file, outcome)| apply(file, outcome))
+    })
+}
+
+/// The state of a run: the last commit's manifest, the one being made, the report.
+struct Run {
+    old: Manifest,
+    next: Manifest,
+    report: IndexReport,
+}
+
+impl Run {
+    /// Settles a file whose size and time are those of the last run (indexed, or failed for
+    /// a reason that still holds); false when it must be read.
+    fn settled_by_metadata(&mut self, file: &SourceFile) -> bool {
+        let same_meta = |size: u64, mtime: u128| size == file.size && mtime == file.mtime_ns;
+        if let Some(p) = self.old.files.get(&file.name).filter(|p| same_meta(p.size, p.mtime_ns)) {
+            self.next.files.insert(file.name.clone(), p.clone());
+            self.report.unchanged += 1;
+            return true;
+        }
+        if let Some(f) = self.old.failed.get(&file.name).filter(|f| same_meta(f.size, f.mtime_ns)) {
+            let f = f.clone();
+            self.failed(&file.name, f);
+            return true;
+        }
+        false
+    }
+
+    /// Takes what a worker made of `file` into the batch and the manifest.
+    fn apply(&mut self, batch: &mut Batch, file: &SourceFile, outcome: Loaded) -> Result<()> {
+        let prev = self.old.files.get(&file.name);
+        match outcome {
+            Loaded::Same => {
+                let entry = FileEntry { mtime_ns: file.mtime_ns, ..prev.cloned().expect("same hash as before") };
+                self.next.files.insert(file.name.clone(), entry);
+                self.report.unchanged += 1;
+            }
+            Loaded::Doc(hash, mut doc) => {
+                let (existed, records) = (prev.is_some(), doc.sections.len());
+                let entry = FileEntry {
+                    size: file.size,
+                    mtime_ns: file.mtime_ns,
+                    hash,
+                    records,
+                    sections: doc
+                        .sections
+                        .iter()
+                        .filter_map(|s| s.id.split_once('#'))
+                        .map(|(_, slug)| slug.to_string())
+                        .collect(),
+                    acronyms: std::mem::take(&mut doc.acronyms),
+                };
+                batch.replace(doc)?;
+                self.next.files.insert(file.name.clone(), entry);
+                if existed {
+                    self.report.updated += 1;
+                } else {
+                    self.report.added += 1;
+                }
+            }
+            Loaded::Bad(reason) => {
+                self.failed(&file.name, FailedEntry { size: file.size, mtime_ns: file.mtime_ns, reason });
+            }
+        }
+        Ok(())
+    }
+
+    /// Records a failure; a file that was indexed before keeps its records and manifest entry.
+    fn failed(&mut self, name: &str, entry: FailedEntry) {
+        let kept = self.old.files.get(name);
+        if let Some(kept) = kept {
+            self.next.files.insert(name.to_string(), kept.clone());
+        }
+        let issue =
+            PathIssue { path: name.to_string(), reason: entry.reason.clone(), kept_previous: Some(kept.is_some()) };
+        self.report.failed.push(issue);
+        self.next.failed.insert(name.to_string(), entry);
+    }
+}
+
+/// What a worker made of one file.
+enum Loaded {
+    /// Same content as the last indexed version (only its time changed).
+    Same,
+    /// The content hash and the segmented document.
+    Doc(String, Document),
+    /// Why it cannot be indexed.
+    Bad(String),
+}
+
+/// Reads, hashes and (when the content changed from `prev`) reads through its format and
+/// segments one file.
+fn load(file: &SourceFile, prev: Option<&FileEntry>) -> Loaded {
+    let bytes = match std::fs::read(&file.path) {
+        Ok(b) => b,
+        Err(e) => return Loaded::Bad(ingest::read_reason(&e)),
+    };
+    let hash = content_hash(&bytes);
+    if prev.is_some_and(|p| p.hash == hash) {
+        return Loaded::Same;
+    }
+    match formats::read(&Source { path: &file.path, name: &file.name, bytes: &bytes }) {
+        Ok(clean) => Loaded::Doc(hash, segment::segment(&clean)),
+        Err(reason) => Loaded::Bad(reason),
+    }
+}
+
+/// Whether the corpus differs from what the manifest says was indexed: a file added, removed
+/// or touched, or analysis data changed. Reads metadata only, never file contents.
+///
+/// When every folder the last run walked still has the modification time it had then, the
+/// corpus is taken as unchanged without looking at any file: adding, removing or renaming an
+/// entry changes its folder's time, and so does saving a file the way editors and office
+/// programs do (a new file renamed over the old). What this misses is a file rewritten in
+/// place (`cat more >> report.txt`, a program that truncates and writes) in a folder that did
+/// not change, and changes on file systems whose folder times are coarse or not kept (some
+/// network shares): `consulta index` compares every file and catches both.
+pub fn is_stale(corpus_dir: &std::path::Path, manifest: &Manifest) -> Result<bool> {
+    if manifest.analysis != manifest::analysis_fingerprint() {
+        return Ok(true);
+    }
+    if !manifest.folders.is_empty()
+        && manifest.folders.iter().all(|(name, &mtime)| corpus::folder_mtime(corpus_dir, name) == Some(mtime))
+    {
+        return Ok(false);
+    }
+    let walk = corpus::walk(corpus_dir, manifest.max_bytes)?;
+    let same = |size: u64, mtime: u128, f: &SourceFile| size == f.size && mtime == f.mtime_ns;
+    let changed = walk.files.iter().any(|f| match (manifest.files.get(&f.name), manifest.failed.get(&f.name)) {
+        (_, Some(bad)) => !same(bad.size, bad.mtime_ns, f),
+        (Some(ok), None) => !same(ok.size, ok.mtime_ns, f),
+        (None, None) => true,
+    });
+    let present = walk.files.len() + walk.failed.len();
+    let known = manifest.files.keys().chain(manifest.failed.keys().filter(|k| !manifest.files.contains_key(*k)));
+    Ok(changed || known.count() != present)
+}
