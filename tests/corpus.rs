@@ -233,7 +233,7 @@ proptest::proptest! {
     #[test]
     fn query_parsing_never_panics(q in "\\PC{0,40}") {
         let parsed = consulta::query::parse::parse(&q);
-        let _ = consulta::query::build::has_text(&parsed);
+        let _ = consulta::query::expand::has_text(&parsed);
     }
 }
 

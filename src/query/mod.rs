@@ -6,6 +6,7 @@
 //! listed in document order (faceted browsing).
 
 pub mod build;
+pub mod expand;
 pub mod facets;
 pub mod gather;
 pub mod parse;
@@ -20,7 +21,7 @@ use tantivy::collector::DocSetCollector;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
 
-pub use build::{Expansion, ExpansionKind};
+pub use expand::{Expansion, ExpansionKind};
 pub use facets::{Counts, Filters};
 
 use crate::error::{Error, Result};
@@ -218,7 +219,7 @@ pub struct Searchable {
     tables: OnceLock<Vec<Arc<facets::SegmentTables>>>,
     fields: Fields,
     /// Acronyms the corpus defines beyond the glossary: acronym → spelled-out names.
-    mined: build::Mined,
+    mined: expand::Mined,
 }
 
 impl Searchable {
@@ -271,7 +272,7 @@ impl Searchable {
         // a `field:value` of the query is one more filter, ANDed with those of the request
         let typed: Vec<(Dimension, Vec<String>)> = parsed.filters.iter().map(|(d, v)| (*d, vec![v.clone()])).collect();
         filters.extend(facets::resolve_filters(typed.iter().map(|(d, v)| (*d, v.as_slice())))?);
-        let has_text = build::has_text(&parsed);
+        let has_text = expand::has_text(&parsed);
         if !has_text && filters.is_empty() && parsed.exclude.is_empty() {
             return Err(Error::Usage(if req.query.trim().is_empty() {
                 "nothing to search: give words to search for, or filters such as --kind session".into()
@@ -282,19 +283,12 @@ impl Searchable {
         let searcher = self.searcher();
         // one pass counts, facets and ranks; a query whose words never meet in one record is
         // run again asking for any of its words
-        let vocabulary = IndexVocabulary(&searcher);
-        let input = build::Input {
-            fields: &self.fields,
-            query: &parsed,
-            filters: &filters,
-            expand: req.expand,
-            vocabulary: &vocabulary,
-            mined: &self.mined,
-        };
-        let mut built = build::build(&input, build::Matching::All);
+        let vocabulary = IndexVocabulary { searcher: &searcher, fields: &self.fields };
+        let plan = expand::expand(&parsed, req.expand, &vocabulary, &self.mined);
+        let mut built = build::build(&self.fields, &plan, &filters, build::Matching::All);
         let mut pass = self.collect(&searcher, &built, req, has_text)?;
         if pass.0 == 0 && parsed.include.len() > 1 {
-            built = build::build(&input, build::Matching::Any);
+            built = build::build(&self.fields, &plan, &filters, build::Matching::Any);
             pass = self.collect(&searcher, &built, req, has_text)?;
         }
         let query = built.query;
@@ -303,7 +297,7 @@ impl Searchable {
             page = self.in_document_order(&searcher, &*query, req.offset, req.limit)?;
         }
         let mut terms = highlight_terms(&parsed);
-        for e in built.expansions.iter().filter(|e| e.kind == ExpansionKind::Typo) {
+        for e in plan.expansions.iter().filter(|e| e.kind == ExpansionKind::Typo) {
             for set in terms.values_mut() {
                 set.extend(e.to.iter().cloned());
             }
@@ -322,7 +316,7 @@ impl Searchable {
             took_ms: (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0,
             hits,
             facets: facet_counts,
-            expansions: built.expansions,
+            expansions: plan.expansions,
         })
     }
 
@@ -435,15 +429,7 @@ impl Searchable {
     pub fn profile(&self, filter: (Dimension, &str), dims: &[Dimension]) -> Result<(usize, Counts)> {
         let values = [filter.1.to_string()];
         let filters = facets::resolve_filters([(filter.0, values.as_slice())])?;
-        let input = build::Input {
-            fields: &self.fields,
-            query: &parse::ParsedQuery::default(),
-            filters: &filters,
-            expand: false,
-            vocabulary: &IndexVocabulary(&self.searcher),
-            mined: &self.mined,
-        };
-        let query = build::build(&input, build::Matching::All).query;
+        let query = build::build(&self.fields, &expand::Plan::default(), &filters, build::Matching::All).query;
         // tables of these dimensions for this call only: a search never counts the hidden ones
         let searcher = self.searcher();
         let tables = searcher
@@ -493,22 +479,28 @@ impl Hit {
     }
 }
 
-/// The words of the index as the query builder asks for them (see [`build::Vocabulary`]).
-struct IndexVocabulary<'s>(&'s Searcher);
+/// The words of the index as expansion asks for them (see [`expand::Vocabulary`]).
+struct IndexVocabulary<'s> {
+    searcher: &'s Searcher,
+    fields: &'s Fields,
+}
 
-impl build::Vocabulary for IndexVocabulary<'_> {
-    fn has(&self, field: tantivy::schema::Field, term: &str) -> bool {
-        self.0.doc_freq(&tantivy::Term::from_field_text(field, term)).is_ok_and(|n| n > 0)
+impl expand::Vocabulary for IndexVocabulary<'_> {
+    fn has(&self, lang: Lang, term: &str) -> bool {
+        [self.fields.body(lang), self.fields.head(lang)]
+            .into_iter()
+            .any(|field| self.searcher.doc_freq(&tantivy::Term::from_field_text(field, term)).is_ok_and(|n| n > 0))
     }
 
-    fn near(&self, field: tantivy::schema::Field, term: &str, distance: u8) -> Vec<(String, u64)> {
+    fn near(&self, lang: Lang, term: &str, distance: u8) -> Vec<(String, u64)> {
+        let field = self.fields.body(lang);
         let fuzzy = tantivy::query::FuzzyTermQuery::new(tantivy::Term::from_field_text(field, term), distance, true);
         let (Ok(automaton), Some(first)) = (fuzzy.automaton(), term.chars().next()) else { return Vec::new() };
         let mut from = [0u8; 4];
         let from = first.encode_utf8(&mut from).as_bytes();
         let upper = [from, &[0xFF]].concat();
         let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-        for segment in self.0.segment_readers() {
+        for segment in self.searcher.segment_readers() {
             let Ok(inverted) = segment.inverted_index(field) else { continue };
             let Ok(mut stream) = inverted.terms().search(&automaton).ge(from).lt(&upper).into_stream() else {
                 continue;
@@ -528,7 +520,7 @@ fn highlight_terms(q: &parse::ParsedQuery) -> BTreeMap<Lang, HashSet<String>> {
     Lang::ALL
         .into_iter()
         .map(|lang| {
-            let terms = q.include.iter().flat_map(|c| build::clause_terms(c.text(), lang)).map(|t| t.text).collect();
+            let terms = q.include.iter().flat_map(|c| expand::clause_terms(c.text(), lang)).map(|t| t.text).collect();
             (lang, terms)
         })
         .collect()

@@ -1,0 +1,485 @@
+//! Query expansion: a parsed query → a [`Plan`] of weighted alternatives per unit, with no
+//! tantivy type. [`super::build`] turns a plan into the tantivy query.
+//!
+//! Each unit of the query (a word, a quoted phrase, or consecutive words that name an entity,
+//! such as "Puebla Process") matches what was typed in both languages' analyses. Unless
+//! expansion is off, it also matches, at a lower weight: the entity it names (the `entity`
+//! field holds every section's entities under any alias), the other terms of a thesaurus
+//! concept it names (in either language), the name of an acronym a corpus document defines,
+//! and, for a word of 5+ letters that the index does not know, the known words one or two
+//! edits away.
+
+use serde::{Deserialize, Serialize};
+
+use super::parse::{Clause, ParsedQuery};
+use crate::analyze::entities::{Entity, GLOSSARY};
+use crate::analyze::{thesaurus, Analyzer, Token};
+use crate::model::Lang;
+
+/// Weight of a thesaurus expansion relative to the words the user typed.
+pub const CONCEPT_WEIGHT: f32 = 0.4;
+/// Weight of a match on the entity a name denotes (any of its aliases in the record), and of
+/// the spelled-out name of an acronym a corpus document defines.
+pub const ENTITY_WEIGHT: f32 = 0.8;
+/// Weight of a record that defines the entity a query names ("… on Migration (SACM)").
+pub const DEFINES_WEIGHT: f32 = 2.0;
+/// Weight of a typo-tolerant match (the most frequent candidate; the others weigh less).
+pub const TYPO_WEIGHT: f32 = 0.5;
+/// Longest entity name looked for among consecutive query words.
+const MAX_NAME_WORDS: usize = 10;
+/// At most this many known words stand in for one mistyped word.
+const TYPO_CANDIDATES: usize = 3;
+
+/// One expansion that fired, for `--json` and for explaining results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Expansion {
+    /// What the user typed.
+    pub from: String,
+    /// How it was expanded.
+    pub kind: ExpansionKind,
+    /// What it was expanded to.
+    pub to: Vec<String>,
+}
+
+/// How a query word was expanded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExpansionKind {
+    /// It names a glossary entity: every record naming it under any alias matches.
+    Entity,
+    /// It names a thesaurus concept: the concept's other terms, in both languages, match.
+    Concept,
+    /// An acronym a corpus document defines: its spelled-out name matches.
+    Acronym,
+    /// No index knows it: the known words closest to it match.
+    Typo,
+}
+
+impl ExpansionKind {
+    /// The name shown in text output and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExpansionKind::Entity => "entity",
+            ExpansionKind::Concept => "concept",
+            ExpansionKind::Acronym => "acronym",
+            ExpansionKind::Typo => "typo",
+        }
+    }
+}
+
+impl std::fmt::Display for ExpansionKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What expansion needs to know about the words of the index.
+pub trait Vocabulary {
+    /// Whether some record holds `term` in `lang`'s body or heading.
+    fn has(&self, lang: Lang, term: &str) -> bool;
+
+    /// The terms of `lang`'s body at most `distance` edits from `term` (a transposition is one
+    /// edit) that start with its first letter, with the number of records holding each.
+    fn near(&self, lang: Lang, term: &str, distance: u8) -> Vec<(String, u64)>;
+}
+
+/// Acronyms the corpus defines beyond the glossary: acronym → spelled-out names.
+pub type Mined = std::collections::HashMap<String, Vec<String>>;
+
+/// Analyzed terms of one language with their positions: one word, or a phrase.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Terms {
+    /// The language whose analyzer made them (and whose fields they are searched in).
+    pub lang: Lang,
+    /// (position, term).
+    pub terms: Vec<(usize, String)>,
+}
+
+impl Terms {
+    fn of(text: &str, lang: Lang) -> Terms {
+        Terms { lang, terms: clause_terms(text, lang).into_iter().map(|t| (t.position, t.text)).collect() }
+    }
+}
+
+/// One way a unit can match, and its weight relative to what was typed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Alternative {
+    /// What was typed, in each language where it analyzes to something: body and heading.
+    Typed(Vec<Terms>),
+    /// A concept typed in several words: each of them, anywhere in body or heading.
+    AllWords(Terms),
+    /// The entity the unit names (canonical id), and the records that define it.
+    Entity(String),
+    /// Another term of a concept the unit names, in body and heading.
+    Concept(Terms),
+    /// The spelled-out name of an acronym a corpus document defines, in the body.
+    Acronym(Terms),
+    /// A known word close to a mistyped one, in the body, at its own weight.
+    Typo(Terms, f32),
+}
+
+impl Alternative {
+    /// The weight of a match, relative to the words typed (1.0).
+    pub fn weight(&self) -> f32 {
+        match self {
+            Alternative::Typed(_) | Alternative::AllWords(_) => 1.0,
+            Alternative::Entity(_) | Alternative::Acronym(_) => ENTITY_WEIGHT,
+            Alternative::Concept(_) => CONCEPT_WEIGHT,
+            Alternative::Typo(_, w) => *w,
+        }
+    }
+}
+
+/// A query expanded: what each unit matches, what only adds to the score, what fired.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Plan {
+    /// Per unit that matches anything, its alternatives.
+    pub units: Vec<Vec<Alternative>>,
+    /// Concept terms named by several units together ("trata de personas"), which match as a
+    /// whole instead of the units.
+    pub whole: Vec<Alternative>,
+    /// Concept terms that hold every typed word: they add no match where the typed words match
+    /// anywhere in a record, only score (see `Built::boosts`).
+    pub boosts: Vec<Alternative>,
+    /// The typed words of each language, for the proximity boost (empty when the query has a
+    /// phrase or a single word).
+    pub proximity: Vec<Terms>,
+    /// The excluded clauses, as typed.
+    pub exclude: Vec<Alternative>,
+    /// Expansions, in query order.
+    pub expansions: Vec<Expansion>,
+}
+
+/// The analyzed terms of a text in one language, compounds kept whole ("CA-4" not "ca", "4").
+pub fn clause_terms(text: &str, lang: Lang) -> Vec<Token> {
+    Analyzer::for_lang(lang).analyze_whole(text)
+}
+
+/// Whether the query has words that search text (not only filters or exclusions).
+pub fn has_text(q: &ParsedQuery) -> bool {
+    q.include.iter().any(|c| Lang::ALL.iter().any(|&l| !clause_terms(c.text(), l).is_empty()))
+}
+
+/// Expands a parsed query (`expand` off: only what was typed).
+pub fn expand(q: &ParsedQuery, expand: bool, vocabulary: &dyn Vocabulary, mined: &Mined) -> Plan {
+    let mut ctx = Ctx { expand, vocabulary, mined, plan: Plan::default() };
+    let units = units(&q.include, expand);
+    for unit in &units {
+        let alternatives = ctx.unit(unit);
+        if !alternatives.is_empty() {
+            ctx.plan.units.push(alternatives);
+        }
+    }
+    if expand && units.len() > 1 && !ctx.plan.units.is_empty() {
+        let text = q.include.iter().map(Clause::text).collect::<Vec<_>>().join(" ");
+        let whole = ctx.concepts(&text, &[], &[]);
+        ctx.plan.whole = whole;
+    }
+    ctx.plan.proximity = proximity(&q.include);
+    ctx.plan.exclude = q.exclude.iter().filter_map(|c| typed(c.text())).collect();
+    ctx.plan
+}
+
+/// A unit of the query: what the user typed as one thing.
+struct Unit<'q> {
+    text: String,
+    single_word: bool,
+    entity: Option<&'q Entity>,
+    /// For a concept named by several typed words: those words, each of which must match
+    /// (in any order) unless the concept's other terms match instead.
+    words: Vec<String>,
+}
+
+/// Groups the positive clauses into units: runs of words that name an entity ("Proceso de
+/// Puebla") or a thesaurus concept ("valor agregado") as a whole become one unit, searched as a
+/// phrase and expanded as one; everything else stays as typed.
+fn units(include: &[Clause], expand: bool) -> Vec<Unit<'static>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < include.len() {
+        let mut found = None;
+        if expand {
+            for j in (i + 1..=include.len().min(i + MAX_NAME_WORDS)).rev() {
+                if include[i..j].iter().any(|c| matches!(c, Clause::Phrase(_))) && j - i > 1 {
+                    continue;
+                }
+                let text = include[i..j].iter().map(Clause::text).collect::<Vec<_>>().join(" ");
+                if let Some(e) = GLOSSARY.named_by(&text) {
+                    found = Some((j, text, Some(e)));
+                    break;
+                }
+                let edge_is_function_word = [&include[i], &include[j - 1]].iter().any(|c| is_function_word(c));
+                if j - i > 1 && !edge_is_function_word && !thesaurus::lookup(&text).is_empty() {
+                    found = Some((j, text, None));
+                    break;
+                }
+            }
+        }
+        match found {
+            Some((j, text, entity)) => {
+                let words = if entity.is_none() {
+                    include[i..j].iter().map(|c| c.text().to_string()).collect()
+                } else {
+                    Vec::new()
+                };
+                out.push(Unit { text, single_word: false, entity, words });
+                i = j;
+            }
+            None => {
+                let c = &include[i];
+                let single_word = matches!(c, Clause::Word(_));
+                if !is_function_word(c) {
+                    out.push(Unit { text: c.text().to_string(), single_word, entity: None, words: Vec::new() });
+                }
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// A word that is a stop word in either language ("of", "de"): a function word of the query,
+/// not something every record must contain.
+fn is_function_word(c: &Clause) -> bool {
+    matches!(c, Clause::Word(_)) && Lang::ALL.iter().any(|&l| clause_terms(c.text(), l).is_empty())
+}
+
+/// What was typed, in every language where it analyzes to something; `None` when it is only
+/// stop words.
+fn typed(text: &str) -> Option<Alternative> {
+    let per_lang: Vec<Terms> =
+        Lang::ALL.into_iter().map(|l| Terms::of(text, l)).filter(|t| !t.terms.is_empty()).collect();
+    (!per_lang.is_empty()).then_some(Alternative::Typed(per_lang))
+}
+
+struct Ctx<'a> {
+    expand: bool,
+    vocabulary: &'a dyn Vocabulary,
+    mined: &'a Mined,
+    plan: Plan,
+}
+
+impl Ctx<'_> {
+    /// The alternatives of one unit (none when it is only stop words).
+    fn unit(&mut self, unit: &Unit<'_>) -> Vec<Alternative> {
+        let mut alternatives = Vec::new();
+        if !unit.words.is_empty() {
+            // a concept typed in several words: all of them, anywhere, in one language
+            alternatives.extend(
+                Lang::ALL
+                    .into_iter()
+                    .map(|l| Terms::of(&unit.text, l))
+                    .filter(|t| !t.terms.is_empty())
+                    .map(Alternative::AllWords),
+            );
+        } else if let Some(typed) = typed(&unit.text) {
+            alternatives.push(typed);
+        }
+        let typed: Vec<(Lang, Vec<String>)> = Lang::ALL
+            .into_iter()
+            .map(|lang| (lang, clause_terms(&unit.text, lang).into_iter().map(|t| t.text).collect()))
+            .collect();
+        if self.expand && unit.single_word {
+            alternatives.extend(self.typos(&unit.text, &typed));
+        }
+        if self.expand {
+            if let Some(e) = unit.entity {
+                alternatives.push(Alternative::Entity(e.id.clone()));
+                let expansion =
+                    Expansion { from: unit.text.clone(), kind: ExpansionKind::Entity, to: vec![e.id.clone()] };
+                self.plan.expansions.push(expansion);
+            }
+            // a concept term holding every typed word adds no match where the typed words
+            // match anywhere in the record: one typed term, or a concept typed in several words
+            let anywhere: Vec<(Lang, Vec<String>)> = typed
+                .iter()
+                .filter(|(_, terms)| terms.len() == 1 || (!unit.words.is_empty() && !terms.is_empty()))
+                .cloned()
+                .collect();
+            alternatives.extend(self.concepts(&unit.text, &typed, &anywhere));
+            alternatives.extend(self.mined_acronym(&unit.text));
+        }
+        alternatives
+    }
+
+    /// An acronym one of the corpus's documents defines ("OSUMI") also matches its name.
+    fn mined_acronym(&mut self, text: &str) -> Vec<Alternative> {
+        let Some(names) = self.mined.get(text.trim()) else { return Vec::new() };
+        let mut out = Vec::new();
+        for name in names {
+            out.extend(
+                Lang::ALL
+                    .into_iter()
+                    .map(|l| Terms::of(name, l))
+                    .filter(|t| !t.terms.is_empty())
+                    .map(Alternative::Acronym),
+            );
+        }
+        let expansion = Expansion { from: text.trim().to_string(), kind: ExpansionKind::Acronym, to: names.clone() };
+        self.plan.expansions.push(expansion);
+        out
+    }
+
+    /// Thesaurus expansions of `text`: every other term of the concepts it names, searched in
+    /// its own language, weighted below the typed words. Terms equal to what was typed are left
+    /// out (they are already searched). A term whose words include all those of `anywhere` in
+    /// its language (typed words that match wherever they are in a record) only boosts.
+    fn concepts(
+        &mut self,
+        text: &str,
+        typed: &[(Lang, Vec<String>)],
+        anywhere: &[(Lang, Vec<String>)],
+    ) -> Vec<Alternative> {
+        let mut out = Vec::new();
+        let mut seen: Vec<(Lang, Vec<(usize, String)>)> = Vec::new();
+        for concept in thesaurus::lookup(text) {
+            let mut to = Vec::new();
+            for term in &concept.terms {
+                if typed.iter().any(|(l, t)| *l == term.lang && *t == term.terms) {
+                    continue;
+                }
+                // positions from analysis, so a dropped stop word keeps its gap ("cost of sending")
+                let terms = Terms::of(&term.text, term.lang);
+                to.push(term.text.clone());
+                let Some(&(base, _)) = terms.terms.first() else { continue };
+                // terms that analyze alike ("de la migración", "de las migraciones") once
+                let key = (term.lang, terms.terms.iter().map(|(p, t)| (p - base, t.clone())).collect());
+                if seen.contains(&key) {
+                    continue;
+                }
+                seen.push(key);
+                let boost_only = anywhere.iter().any(|(lang, words)| {
+                    *lang == term.lang && words.iter().all(|w| terms.terms.iter().any(|(_, t)| t == w))
+                });
+                if boost_only {
+                    self.plan.boosts.push(Alternative::Concept(terms));
+                } else {
+                    out.push(Alternative::Concept(terms));
+                }
+            }
+            if !to.is_empty() {
+                self.plan.expansions.push(Expansion { from: text.to_string(), kind: ExpansionKind::Concept, to });
+            }
+        }
+        out
+    }
+
+    /// A word of 5+ letters (9+: two edits) that the index knows in no language is matched
+    /// to the known words one (two) edits away from its analyzed term, most frequent first,
+    /// each scored by BM25 like a typed word but weighted below any exact match.
+    fn typos(&mut self, word: &str, typed: &[(Lang, Vec<String>)]) -> Vec<Alternative> {
+        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+        let distance = match letters {
+            0..=4 => return Vec::new(),
+            5..=8 => 1,
+            _ => 2,
+        };
+        let mut single = Vec::new();
+        for (lang, terms) in typed {
+            let [term] = terms.as_slice() else { return Vec::new() };
+            if self.vocabulary.has(*lang, term) {
+                return Vec::new(); // a real word in some language: no typo
+            }
+            single.push((*lang, term));
+        }
+        let mut out = Vec::new();
+        let mut to = Vec::new();
+        for (lang, term) in single {
+            let mut near: Vec<(usize, u64, String)> = self
+                .vocabulary
+                .near(lang, term, distance)
+                .into_iter()
+                .map(|(t, df)| (strsim::osa_distance(term, &t), df, t))
+                .filter(|n| n.0 <= usize::from(distance))
+                .collect();
+            // the closest tier only, the more frequent words weighing more: "remitances" is
+            // far more likely "remittances" than "remote"
+            let Some(best) = near.iter().map(|n| n.0).min() else { continue };
+            near.retain(|n| n.0 == best);
+            near.sort_by_key(|n| std::cmp::Reverse(n.1));
+            let top_df = near.first().map_or(1, |n| n.1).max(1) as f32;
+            for (_, df, t) in near.into_iter().take(TYPO_CANDIDATES) {
+                let weight = TYPO_WEIGHT * (df as f32 / top_df).sqrt();
+                out.push(Alternative::Typo(Terms { lang, terms: vec![(0, t.clone())] }, weight));
+                to.push(t);
+            }
+        }
+        if !to.is_empty() {
+            self.plan.expansions.push(Expansion { from: word.to_string(), kind: ExpansionKind::Typo, to });
+        }
+        out
+    }
+}
+
+/// The typed words of each language, when the query has several and no phrase: records that
+/// keep them close score higher.
+fn proximity(include: &[Clause]) -> Vec<Terms> {
+    if include.len() < 2 || include.iter().any(|c| matches!(c, Clause::Phrase(_))) {
+        return Vec::new();
+    }
+    let text = include.iter().map(Clause::text).collect::<Vec<_>>().join(" ");
+    Lang::ALL.into_iter().map(|l| Terms::of(&text, l)).filter(|t| t.terms.len() >= 2).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A vocabulary that knows `words` in every language.
+    struct Knows(&'static [&'static str]);
+
+    impl Vocabulary for Knows {
+        fn has(&self, _: Lang, term: &str) -> bool {
+            self.0.contains(&term)
+        }
+
+        fn near(&self, _: Lang, term: &str, distance: u8) -> Vec<(String, u64)> {
+            let close = |w: &&&str| strsim::osa_distance(term, w) <= usize::from(distance);
+            self.0.iter().filter(close).map(|w| (w.to_string(), 3)).collect()
+        }
+    }
+
+    #[test]
+    fn compounds_are_searched_whole() {
+        let t: Vec<String> = clause_terms("CA-4", Lang::En).into_iter().map(|t| t.text).collect();
+        assert_eq!(t, ["ca-4"]);
+        let t: Vec<String> = clause_terms("trata de personas", Lang::Es).into_iter().map(|t| t.text).collect();
+        assert_eq!(t, ["trat", "person"]);
+    }
+
+    #[test]
+    fn consecutive_words_naming_an_entity_form_one_unit() {
+        let q = super::super::parse::parse("Proceso de Puebla remesas CAN can");
+        let u = units(&q.include, true);
+        let got: Vec<(&str, Option<&str>)> =
+            u.iter().map(|u| (u.text.as_str(), u.entity.map(|e| e.id.as_str()))).collect();
+        assert_eq!(got, [("Proceso de Puebla", Some("RCM")), ("remesas", None), ("CAN", Some("CAN")), ("can", None)]);
+        let q = super::super::parse::parse("remittances of Belize");
+        let got: Vec<String> = units(&q.include, true).into_iter().map(|u| u.text).collect();
+        assert_eq!(got, ["remittances", "Belize"], "function words are not required");
+        let q = super::super::parse::parse("valor agregado de la membresía");
+        let got: Vec<String> = units(&q.include, true).into_iter().map(|u| u.text).collect();
+        assert_eq!(got, ["valor agregado", "membresía"]);
+        assert!(units(&q.include, false).iter().all(|u| u.entity.is_none()));
+    }
+
+    #[test]
+    fn a_plan_holds_entities_concepts_and_typos_at_their_weights() {
+        let q = super::super::parse::parse("CSM remesas");
+        let plan = expand(&q, true, &Knows(&["remesa", "csm"]), &Mined::new());
+        let kinds: Vec<ExpansionKind> = plan.expansions.iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, [ExpansionKind::Entity, ExpansionKind::Concept]);
+        assert!(plan.units[0].contains(&Alternative::Entity("SACM".into())));
+        let concept_weights: Vec<f32> =
+            plan.units[1].iter().filter(|a| matches!(a, Alternative::Concept(_))).map(Alternative::weight).collect();
+        assert!(!concept_weights.is_empty() && concept_weights.iter().all(|&w| w == CONCEPT_WEIGHT));
+        // a word no index knows stands for its closest known words, below what was typed
+        let q = super::super::parse::parse("remitances");
+        let plan = expand(&q, true, &Knows(&["remittanc"]), &Mined::new());
+        assert_eq!(plan.expansions[0].kind, ExpansionKind::Typo);
+        assert!(plan.units[0].iter().any(|a| matches!(a, Alternative::Typo(_, w) if *w == TYPO_WEIGHT)));
+        // without expansion only what was typed is searched
+        let plan = expand(&q, false, &Knows(&[]), &Mined::new());
+        assert!(plan.expansions.is_empty() && plan.units.iter().flatten().all(|a| matches!(a, Alternative::Typed(_))));
+    }
+}
