@@ -283,3 +283,37 @@ pub fn is_stale(corpus_dir: &std::path::Path, manifest: &Manifest) -> Result<boo
     let known = manifest.files.keys().chain(manifest.failed.keys().filter(|k| !manifest.files.contains_key(*k)));
     Ok(changed || known.count() != present)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folders_with_their_recorded_times_settle_staleness_without_looking_at_files() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("sub")).expect("subfolder");
+        std::fs::write(dir.path().join("sub/a.txt"), "A report.").expect("file");
+        let walk = corpus::walk(dir.path(), u64::MAX).expect("walk");
+        assert_eq!(walk.folders.keys().collect::<Vec<_>>(), ["", "sub"]);
+        // a manifest that lists no file: only the folder times can call it fresh
+        let mut manifest = Manifest { folders: walk.folders.clone(), ..Manifest::current() };
+        assert!(!is_stale(dir.path(), &manifest).expect("checked"), "the folder times match");
+        manifest.folders.insert("sub".into(), 1);
+        assert!(is_stale(dir.path(), &manifest).expect("checked"), "a folder changed: the files are compared");
+        manifest.files.insert(
+            "sub/a.txt".into(),
+            FileEntry {
+                size: 9,
+                mtime_ns: walk.files[0].mtime_ns,
+                hash: String::new(),
+                records: 1,
+                sections: vec![],
+                acronyms: vec![],
+            },
+        );
+        assert!(!is_stale(dir.path(), &manifest).expect("checked"), "and found the same");
+        // a manifest of an older version, without folder times, compares the files
+        manifest.folders.clear();
+        assert!(!is_stale(dir.path(), &manifest).expect("checked"));
+    }
+}

@@ -1,5 +1,5 @@
 //! Ranking quality on the relevance set in tests/relevance/judgments.tsv: nDCG@10 and MRR over
-//! 100 real queries (English, Spanish, acronyms, cross-lingual, typos, filters). Judgments name a
+//! 101 real queries (English, Spanish, acronyms, cross-lingual, typos, filters). Judgments name a
 //! document and a phrase inside the relevant passage, so they survive re-sectioning: a hit is
 //! relevant when it is from that document and its text holds the phrase.
 //!
@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use consulta::query::{SearchRequest, DEFAULT_FACET_LIMIT};
 use consulta::{Dimension, Engine};
 
-/// Reached when the set was last tuned: nDCG@10 0.830, MRR 0.923. A change that loses more
+/// Reached when the set was last tuned: nDCG@10 0.830, MRR 0.917. A change that loses more
 /// than a little fails.
 const MIN_NDCG: f64 = 0.80;
 const MIN_MRR: f64 = 0.90;

@@ -2,6 +2,7 @@
 
 mod cli;
 mod corpus;
+mod engine;
 mod indexing;
 mod relevance;
 mod search;
