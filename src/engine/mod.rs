@@ -212,7 +212,8 @@ impl Engine {
 
     /// The glossary's acronyms and those the corpus defines, by acronym.
     pub fn acronyms(&self) -> Result<Vec<Acronym>> {
-        Ok(profiles::acronyms(&self.reader.manifest()?))
+        let manifest = self.reader.manifest()?;
+        Ok(profiles::acronyms(&manifest))
     }
 
     /// The tokens each analyzer makes of `text` (all three, or `lang`'s only) and the entities

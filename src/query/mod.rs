@@ -25,6 +25,7 @@ pub use expand::{Expansion, ExpansionKind};
 pub use facets::{Counts, Filters};
 
 use crate::error::{Error, Result};
+use crate::index::manifest::Manifest;
 use crate::index::schema::Fields;
 use crate::model::{Dimension, Lang, Record};
 
@@ -170,14 +171,14 @@ impl Reader {
     /// does; a small index stays on the calling thread, where handing work to other threads
     /// would cost more than it saves.
     pub fn open(dir: &std::path::Path) -> Result<Reader> {
-        let (mut index, _) = crate::index::open(dir)?;
+        let (mut index, manifest) = crate::index::open(dir)?;
         let large = index.searchable_segment_metas()?.iter().filter(|s| s.max_doc() >= PARALLEL_SEGMENT_DOCS).count();
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         if large > 1 && cores > 1 {
             index.set_multithread_executor(large.min(cores))?;
         }
         let reader: IndexReader = index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).try_into()?;
-        let searchable = Searchable::new(&index, reader.searcher())?;
+        let searchable = Searchable::new(&index, reader.searcher(), Some(manifest))?;
         Ok(Reader { index, reader, current: RwLock::new(Arc::new(searchable)) })
     }
 
@@ -193,7 +194,7 @@ impl Reader {
         // a new commit: its facet tables and mined acronyms are read once, by one caller
         let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
         if current.searcher.generation().segments() != searcher.generation().segments() {
-            *current = Arc::new(Searchable::new(&self.index, searcher)?);
+            *current = Arc::new(Searchable::new(&self.index, searcher, None)?);
         }
         Ok(current.clone())
     }
@@ -205,9 +206,9 @@ impl Reader {
         Ok(!Arc::ptr_eq(&before, &self.current()?))
     }
 
-    /// The manifest of the last commit.
-    pub fn manifest(&self) -> Result<crate::index::manifest::Manifest> {
-        Ok(crate::index::read_manifest(&self.index)?.unwrap_or_default())
+    /// The manifest of the last commit seen.
+    pub fn manifest(&self) -> Result<Arc<Manifest>> {
+        Ok(self.current()?.manifest.clone())
     }
 }
 
@@ -220,13 +221,21 @@ pub struct Searchable {
     fields: Fields,
     /// Acronyms the corpus defines beyond the glossary: acronym → spelled-out names.
     mined: expand::Mined,
+    /// The commit's manifest.
+    manifest: Arc<Manifest>,
 }
 
 impl Searchable {
-    fn new(index: &Index, searcher: Searcher) -> Result<Searchable> {
+    /// The state of the commit `searcher` reads, whose manifest is `manifest` when the
+    /// caller has read it already.
+    fn new(index: &Index, searcher: Searcher, manifest: Option<Manifest>) -> Result<Searchable> {
         let fields = Fields::from_schema(&index.schema())?;
-        let mined = crate::index::read_manifest(index)?.map(|m| m.mined_names()).unwrap_or_default();
-        Ok(Searchable { searcher, tables: OnceLock::new(), fields, mined })
+        let manifest = match manifest {
+            Some(m) => m,
+            None => crate::index::read_manifest(index)?.unwrap_or_default(),
+        };
+        let mined = manifest.mined_names();
+        Ok(Searchable { searcher, tables: OnceLock::new(), fields, mined, manifest: Arc::new(manifest) })
     }
 
     /// Records in the commit.
