@@ -27,6 +27,14 @@ pub enum Error {
         /// The format this build writes.
         expected: String,
     },
+    /// The index is damaged: a file of the last commit is missing, truncated or corrupt.
+    #[error("{}", damaged_message(path, detail))]
+    Damaged {
+        /// The index folder (empty when the layer that found the damage did not know it).
+        path: PathBuf,
+        /// What was found, in the engine's words.
+        detail: String,
+    },
     /// Another process holds the index writer lock.
     #[error(
         "{}: another `consulta index` run holds the lock on this index; wait for it to finish and \
@@ -80,6 +88,14 @@ impl std::error::Error for Internal {
     }
 }
 
+fn damaged_message(path: &std::path::Path, detail: &str) -> String {
+    let at = if path.as_os_str().is_empty() { String::new() } else { format!("{}: ", path.display()) };
+    format!(
+        "{at}the index is damaged ({detail}); rebuild it from the corpus with `consulta index --full` \
+         (nothing in the corpus is lost)"
+    )
+}
+
 fn index_version_message(path: &std::path::Path, found: &str, expected: &str) -> String {
     format!(
         "{}: this index cannot be read by this version of consulta (found {found}, expected {expected}); \
@@ -98,7 +114,24 @@ impl Error {
     /// Whether the user can fix the error themselves (a bad argument or file, an index to rebuild,
     /// another run holding the lock) rather than it being an internal failure or an I/O fault.
     pub fn is_user(&self) -> bool {
-        matches!(self, Error::Usage(_) | Error::Input { .. } | Error::IndexVersion { .. } | Error::Locked(_))
+        matches!(
+            self,
+            Error::Usage(_)
+                | Error::Input { .. }
+                | Error::IndexVersion { .. }
+                | Error::Damaged { .. }
+                | Error::Locked(_)
+        )
+    }
+
+    /// The error, with `index` as the folder of a damaged index that did not name one.
+    pub fn at_index(self, index: &std::path::Path) -> Error {
+        match self {
+            Error::Damaged { path, detail } if path.as_os_str().is_empty() => {
+                Error::Damaged { path: index.to_path_buf(), detail }
+            }
+            other => other,
+        }
     }
 
     /// An internal failure described by `message`.

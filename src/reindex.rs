@@ -40,6 +40,8 @@ pub enum Progress<'a> {
         /// Their total size.
         bytes: u64,
     },
+    /// A search is bringing the index up to date: the run waits for it.
+    Waiting,
     /// One file was handled.
     File {
         /// Its name.
@@ -72,11 +74,74 @@ pub struct IndexReport {
     pub seconds: f64,
 }
 
-/// Runs one batch: walk, diff against the manifest, re-index what changed, commit once.
+/// Runs one batch: walk, diff against the manifest, re-index what changed, commit once. When
+/// a search is bringing the index up to date (see [`refresh`]), this waits for it to finish;
+/// when another `index` run holds the lock, this fails at once ([`crate::Error::Locked`]).
 pub fn run(opts: &IndexOptions, progress: &mut dyn FnMut(Progress<'_>)) -> Result<IndexReport> {
+    run_as(opts, false, progress)
+}
+
+/// [`run`] for a search that brings a stale index up to date before it answers: it marks the
+/// index while it holds the lock, so that an explicit run started meanwhile waits for it
+/// instead of failing.
+pub fn refresh(opts: &IndexOptions, progress: &mut dyn FnMut(Progress<'_>)) -> Result<IndexReport> {
+    run_as(opts, true, progress)
+}
+
+/// How long an explicit run waits for a search's update of the index.
+const REFRESH_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
+
+fn run_as(opts: &IndexOptions, by_search: bool, progress: &mut dyn FnMut(Progress<'_>)) -> Result<IndexReport> {
     let started = Instant::now();
     let walk = corpus::walk(&opts.corpus, opts.max_bytes)?;
-    let mut batch = Batch::open(&opts.index, opts.full)?;
+    own_folder(opts)?;
+    let mut waited = false;
+    let batch = loop {
+        match Batch::open(&opts.index, opts.full) {
+            Err(crate::Error::Locked(_))
+                if !by_search && crate::index::search_is_updating(&opts.index) && started.elapsed() < REFRESH_WAIT =>
+            {
+                if !std::mem::replace(&mut waited, true) {
+                    progress(Progress::Waiting);
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            other => break other?,
+        }
+    };
+    let _mark = by_search.then(|| crate::index::SearchUpdate::mark(batch.written().0));
+    let (written, building) = batch.written();
+    let (written, building) = (written.to_path_buf(), building);
+    let outcome = run_batch(opts, walk, batch, started, progress);
+    if outcome.is_err() {
+        // nothing of a failed run stays: not its segment files, not its building folder
+        crate::index::clean_up(&written, building);
+    }
+    outcome
+}
+
+/// The index folder must be a folder of its own: one that holds the corpus (`--index .`) could
+/// neither be built aside and renamed into place nor ever be told from a foreign folder.
+fn own_folder(opts: &IndexOptions) -> Result<()> {
+    let (Ok(corpus), Ok(index)) = (opts.corpus.canonicalize(), opts.index.canonicalize()) else { return Ok(()) };
+    if corpus.starts_with(&index) {
+        return Err(crate::Error::Usage(format!(
+            "the index folder {} holds the corpus folder {}; pass --index DIR with a folder of its own \
+             (the default is index/ beside corpus/)",
+            opts.index.display(),
+            opts.corpus.display()
+        )));
+    }
+    Ok(())
+}
+
+fn run_batch(
+    opts: &IndexOptions,
+    walk: corpus::Walk,
+    mut batch: Batch,
+    started: Instant,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> Result<IndexReport> {
     let current = Manifest::current();
     let rebuild = opts.full || batch.previous().analysis != current.analysis;
     let mut run = Run {

@@ -22,10 +22,16 @@ pub struct Args {
     /// Print the report as one JSON object.
     #[arg(long)]
     json: bool,
+    /// Only check the index: every file of its last commit present and passing its checksum.
+    #[arg(long, conflicts_with = "full")]
+    check: bool,
 }
 
 pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
     let config = args.paths.config();
+    if args.check {
+        return check(&config, args.json, out);
+    }
     let mut notices = Notices::new(&config, err, false);
     let opts = ReindexOptions { full: args.full, max_bytes: args.max_bytes };
     let report = Engine::index(&config, opts, &mut |e| notices.event(e))?;
@@ -35,6 +41,24 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
         io(writeln!(out, "{}", summary(&report)))?;
     }
     Ok(u8::from(!report.failed.is_empty()))
+}
+
+/// `consulta index --check`: exit 0 when the index is whole, 1 (naming the files) when not.
+fn check(config: &crate::engine::Config, json: bool, out: &mut dyn Write) -> Result<u8> {
+    let bad = Engine::check(config)?;
+    if json {
+        print_json(out, &serde_json::json!({ "index": config.index, "damaged": bad }))?;
+    } else if bad.is_empty() {
+        io(writeln!(
+            out,
+            "{}: every file of the last commit is present and passes its checksum",
+            config.index.display()
+        ))?;
+    } else {
+        let index = config.index.display();
+        io(writeln!(out, "{index}: damaged: {}; rebuild it with `consulta index --full`", bad.join(", ")))?;
+    }
+    Ok(u8::from(!bad.is_empty()))
 }
 
 /// The one-line summary.

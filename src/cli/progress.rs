@@ -49,6 +49,12 @@ impl Reporter {
                 let now = Instant::now();
                 self.plain = Some(Plain { started: now, last: now, files: (0, files), bytes: (0, bytes) });
             }
+            Progress::Waiting => {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "consulta: a search is bringing the index up to date; waiting for it to finish"
+                );
+            }
             Progress::File { name, bytes } => {
                 if let Some(bar) = &self.bar {
                     bar.set_message(name.to_string());
@@ -134,10 +140,14 @@ impl<'e> Notices<'e> {
                     let _ = writeln!(self.err, "consulta: {}", super::index::summary(report));
                 }
             }
-            Event::LastCommit(why) if self.notices => {
+            // the answers may be out of date: said even off a terminal
+            Event::LastCommit(why) => {
                 let _ = writeln!(self.err, "consulta: {why}; searching its last commit");
             }
-            Event::LastCommit(_) => {}
+            Event::Waiting(why) if self.notices => {
+                let _ = writeln!(self.err, "consulta: {why}; waiting for it to finish");
+            }
+            Event::Waiting(_) => {}
         }
     }
 }

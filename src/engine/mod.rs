@@ -5,6 +5,7 @@
 //!
 //! No tantivy type appears here: the index and the query layers keep them.
 
+mod guard;
 mod profiles;
 
 use std::path::{Component, Path, PathBuf};
@@ -54,6 +55,8 @@ pub enum Event<'a> {
     Built(&'a IndexReport),
     /// The index could not be brought up to date; answers come from its last commit.
     LastCommit(&'a str),
+    /// Another run holds the index; this one waits for it to finish.
+    Waiting(&'a str),
 }
 
 /// Why [`Engine::open_or_build`] runs the indexer.
@@ -126,17 +129,23 @@ impl Engine {
                 config.index.display()
             )));
         }
-        let reader = Reader::open(&config.index)?;
+        let reader = guard::guarded(&config.index, || Reader::open(&config.index))?;
         Ok(Engine { config, reader })
     }
 
     /// Opens the index of `config`, first building it when it is missing or bringing it up to
-    /// date when the corpus changed since its last commit. When another run holds the writer
-    /// lock, answers come from the last commit (reported as [`Event::LastCommit`]).
+    /// date when the corpus changed since its last commit. When the update cannot be made
+    /// (another run holds the writer lock, the disk is full, the folder is read-only), answers
+    /// come from the last commit, reported as [`Event::LastCommit`]. When another run is
+    /// building a missing index, this waits for it.
     pub fn open_or_build(config: Config, progress: &mut dyn FnMut(Event<'_>)) -> Result<Engine> {
         if !crate::index::exists(&config.index) {
             progress(Event::Building(BuildReason::Missing));
-            Engine::index(&config, ReindexOptions::default(), progress)?;
+            match index_as(&config, ReindexOptions::default(), reindex::refresh, progress) {
+                Ok(_) => {}
+                Err(Error::Locked(_)) => wait_for_first_build(&config, progress)?,
+                Err(e) => return Err(e),
+            }
             return Engine::open(config);
         }
         let engine = Engine::open(config)?;
@@ -144,12 +153,12 @@ impl Engine {
         if engine.config.corpus.is_dir() && reindex::is_stale(&engine.config.corpus, &manifest)? {
             progress(Event::Building(BuildReason::Stale));
             let options = ReindexOptions { full: false, max_bytes: manifest.max_bytes };
-            match engine.reindex(options, progress) {
+            match index_as(&engine.config, options, reindex::refresh, progress).and_then(|_| engine.refresh()) {
                 Ok(_) => {}
-                Err(Error::Locked(_)) => {
-                    progress(Event::LastCommit("another index run is updating the index"));
-                }
-                Err(e) => return Err(e),
+                Err(Error::Locked(_)) => progress(Event::LastCommit("another index run is updating the index")),
+                // what the user must repair or change is said, not papered over
+                Err(e @ (Error::Usage(_) | Error::Damaged { .. } | Error::IndexVersion { .. })) => return Err(e),
+                Err(e) => progress(Event::LastCommit(&format!("the index could not be brought up to date ({e:#})"))),
             }
         }
         Ok(engine)
@@ -162,7 +171,7 @@ impl Engine {
 
     /// Runs a search.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
-        self.reader.current()?.search(req)
+        self.guarded(|| self.reader.current()?.search(req))
     }
 
     /// One record by id (`003_896af30beb401831#session-5`).
@@ -170,7 +179,7 @@ impl Engine {
         if !id.contains('#') {
             return Ok(None);
         }
-        Ok(self.reader.current()?.records(id)?.into_iter().next())
+        self.guarded(|| Ok(self.reader.current()?.records(id)?.into_iter().next()))
     }
 
     /// The records of a document in order, the document given by its file name (with or
@@ -180,7 +189,7 @@ impl Engine {
         if doc.contains('#') {
             return Ok(Vec::new());
         }
-        self.reader.current()?.records(&doc)
+        self.guarded(|| self.reader.current()?.records(&doc))
     }
 
     /// A record by id, or a document's records, each as a hit whose snippet is its opening
@@ -200,14 +209,12 @@ impl Engine {
 
     /// The profile of a mechanism, organization or country given by any name.
     pub fn mechanism_profile(&self, name: &str) -> Result<EntityProfile> {
-        let current = self.reader.current()?;
-        profiles::entity(&current, name)
+        self.guarded(|| profiles::entity(&*self.reader.current()?, name))
     }
 
     /// Each session labelled `session` (one per report that has it), with its practices.
     pub fn session_profile(&self, session: &str) -> Result<Vec<SessionProfile>> {
-        let current = self.reader.current()?;
-        profiles::sessions(&current, session)
+        self.guarded(|| profiles::sessions(&*self.reader.current()?, session))
     }
 
     /// The glossary's acronyms and those the corpus defines, by acronym.
@@ -232,21 +239,24 @@ impl Engine {
     /// Runs the indexer on the corpus and index of `config` without opening the index for
     /// reading: it builds a missing index, and with `full` rebuilds one of another format.
     pub fn index(config: &Config, options: ReindexOptions, progress: &mut dyn FnMut(Event<'_>)) -> Result<IndexReport> {
-        let opts = IndexOptions {
-            corpus: config.corpus.clone(),
-            index: config.index.clone(),
-            full: options.full,
-            max_bytes: options.max_bytes,
-        };
-        let report = reindex::run(&opts, &mut |p| progress(Event::Indexing(p)))?;
-        progress(Event::Built(&report));
-        Ok(report)
+        index_as(config, options, reindex::run, progress)
     }
 
     /// Looks for a new commit now (made by [`Engine::reindex`], another engine or another
     /// process); whether there was one.
     pub fn refresh(&self) -> Result<bool> {
-        self.reader.reload()
+        self.guarded(|| self.reader.reload())
+    }
+
+    /// Checks every file of the index of `config` against its checksum, without the corpus:
+    /// the damaged or missing files, by name (empty when the index is whole).
+    pub fn check(config: &Config) -> Result<Vec<String>> {
+        guard::guarded(&config.index, || crate::index::check(&config.index))
+    }
+
+    /// Runs `f` with panics and damage reported as damage of this engine's index.
+    fn guarded<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        guard::guarded(&self.config.index, f)
     }
 
     /// Documents, records, failures, index size and the time of the last commit.
@@ -280,6 +290,44 @@ impl Engine {
             _ => target.to_string(),
         }
     }
+}
+
+/// [`reindex::run`] or [`reindex::refresh`].
+type IndexRun = fn(&IndexOptions, &mut dyn FnMut(Progress<'_>)) -> Result<IndexReport>;
+
+/// One index run of `config` by `run` ([`reindex::run`], or [`reindex::refresh`] for a search's
+/// own update), its progress and report as events.
+fn index_as(
+    config: &Config,
+    options: ReindexOptions,
+    run: IndexRun,
+    progress: &mut dyn FnMut(Event<'_>),
+) -> Result<IndexReport> {
+    let opts = IndexOptions {
+        corpus: config.corpus.clone(),
+        index: config.index.clone(),
+        full: options.full,
+        max_bytes: options.max_bytes,
+    };
+    let report = guard::guarded(&config.index, || run(&opts, &mut |p| progress(Event::Indexing(p))))?;
+    progress(Event::Built(&report));
+    Ok(report)
+}
+
+/// How long a search waits for another run's first build of its index.
+const FIRST_BUILD_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Waits until the index another run is building is in place.
+fn wait_for_first_build(config: &Config, progress: &mut dyn FnMut(Event<'_>)) -> Result<()> {
+    progress(Event::Waiting("another run is building the index"));
+    let started = std::time::Instant::now();
+    while !crate::index::exists(&config.index) {
+        if started.elapsed() > FIRST_BUILD_WAIT {
+            return Err(Error::Locked(config.index.clone()));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

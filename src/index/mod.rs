@@ -2,13 +2,15 @@
 //! manifest live here; [`writer`] applies a batch, [`schema`] names the fields.
 
 pub mod analyzers;
+mod directory;
 pub mod manifest;
 pub mod schema;
 pub mod writer;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use tantivy::directory::error::{LockError, OpenDirectoryError};
+use tantivy::index::SegmentComponent;
 use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError};
 
 use crate::error::{Error, Result};
@@ -18,8 +20,24 @@ use manifest::Manifest;
 const WRITER_BUDGET: usize = 200_000_000;
 
 impl From<TantivyError> for Error {
+    /// A file of the index that is missing, corrupt or of an unknown version is damage the user
+    /// can repair (`--full`); anything else is an internal failure, its cause kept as source.
     fn from(e: TantivyError) -> Error {
-        Error::Index(crate::error::Internal::caused_by(e.to_string(), e))
+        use tantivy::directory::error::OpenReadError;
+        let damage = match &e {
+            TantivyError::DataCorruption(c) => Some(format!("{c:?}")),
+            TantivyError::OpenReadError(OpenReadError::FileDoesNotExist(p)) => {
+                Some(format!("{} is missing", p.display()))
+            }
+            TantivyError::OpenReadError(OpenReadError::IncompatibleIndex(_)) | TantivyError::IncompatibleIndex(_) => {
+                Some("a file of an unknown format".to_string())
+            }
+            _ => None,
+        };
+        match damage {
+            Some(detail) => Error::Damaged { path: Default::default(), detail },
+            None => Error::Index(crate::error::Internal::caused_by(e.to_string(), e)),
+        }
     }
 }
 
@@ -30,7 +48,8 @@ pub fn exists(dir: &Path) -> bool {
 
 /// Opens an existing index for reading and checks its format. Tokenizers are registered.
 pub fn open(dir: &Path) -> Result<(Index, Manifest)> {
-    let index = Index::open_in_dir(dir).map_err(|e| damaged(dir, e))?;
+    let directory = directory::IndexDirectory::open(dir).map_err(|e| damaged(dir, TantivyError::from(e)))?;
+    let index = Index::open(directory).map_err(|e| damaged(dir, e))?;
     let manifest = read_manifest(&index)
         .map_err(|e| version_error(dir, &format!("a damaged index ({e})")))?
         .ok_or_else(|| version_error(dir, "an index without a consulta manifest"))?;
@@ -44,67 +63,194 @@ pub fn open(dir: &Path) -> Result<(Index, Manifest)> {
     Ok((index, manifest))
 }
 
-/// Where a batch writes: the index folder itself, or — for a first build — a sibling folder
-/// renamed into place once its first commit is done, so that no other command ever sees a
-/// half-created index (a killed first build leaves nothing at the index path).
+/// Where a batch writes: the index folder itself, or a sibling folder renamed into place once
+/// its first commit is done — for a first build, so that no other command ever sees a
+/// half-created index (a killed first build leaves nothing at the index path), and for a full
+/// rebuild, so that it never reads what is there (a damaged segment, a missing `meta.json`).
 pub(crate) struct Target {
     /// The index to write to.
     pub index: Index,
-    /// For a first build: the folder being built, to rename to the index path.
-    pub building: Option<std::path::PathBuf>,
+    /// When building aside: the folder being built, to rename to the index path.
+    pub building: Option<PathBuf>,
+    /// For a full rebuild of an existing folder: its writer lock, held until the new index has
+    /// replaced it, so that no other run writes there meanwhile.
+    pub replaces: Option<tantivy::directory::DirectoryLock>,
 }
 
 /// Opens the index for a batch. A missing (or empty) index folder is built aside; with
-/// `full`, an index of another format is cleared (its own files only) and rebuilt.
+/// `full`, a folder holding an index (whatever its state) is rebuilt aside and replaced.
 pub(crate) fn open_for_write(dir: &Path, full: bool) -> Result<Target> {
+    let holds_files = dir.is_dir() && std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.next().is_some();
+    if full && holds_files {
+        only_index_files(dir)?;
+        let lock = writer_lock(dir)?;
+        let (index, building) = fresh_building(dir)?;
+        return Ok(Target { index, building: Some(building), replaces: Some(lock) });
+    }
     if exists(dir) {
-        match open(dir) {
-            Ok((index, _)) => return Ok(Target { index, building: None }),
-            Err(Error::IndexVersion { .. }) if full => clear(dir)?,
-            Err(e) => return Err(e),
+        let (index, _) = open(dir)?;
+        return Ok(Target { index, building: None, replaces: None });
+    }
+    if holds_files {
+        only_index_files(dir)?;
+        return Err(Error::Damaged { path: dir.to_path_buf(), detail: "its meta.json is missing".into() });
+    }
+    let (index, building) = fresh_building(dir)?;
+    Ok(Target { index, building: Some(building), replaces: None })
+}
+
+/// The writer lock of the index folder `dir`, without opening its index.
+fn writer_lock(dir: &Path) -> Result<tantivy::directory::DirectoryLock> {
+    use tantivy::Directory;
+    let directory = directory::IndexDirectory::open(dir).map_err(|e| Error::from(TantivyError::from(e)))?;
+    directory.acquire_lock(&tantivy::directory::INDEX_WRITER_LOCK).map_err(|e| match e {
+        LockError::LockBusy => Error::Locked(dir.to_path_buf()),
+        LockError::IoError(io) => {
+            Error::io(dir.join(".tantivy-writer.lock"), std::io::Error::new(io.kind(), io.to_string()))
         }
-    }
-    if dir.is_dir() && std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.next().is_some() {
-        return Err(foreign(dir, "it holds files and no index"));
-    }
+    })
+}
+
+/// A new, empty index in the building folder of `dir`. What a killed build left there is
+/// cleared first, under that folder's lock (a build in progress holds it: `Locked`).
+fn fresh_building(dir: &Path) -> Result<(Index, PathBuf)> {
     let building = building_dir(dir);
     std::fs::create_dir_all(&building).map_err(|e| Error::io(&building, e))?;
-    let directory = tantivy::directory::MmapDirectory::open(&building)
-        .map_err(|e| Error::Index(crate::error::Internal::caused_by(e.to_string(), e)))?;
-    let index = match Index::open_or_create(directory, schema::build()) {
-        Ok(index) => index,
-        Err(TantivyError::SchemaError(_)) => {
-            // a first build of an older version was killed here: start again
-            clear(&building)?;
-            Index::create_in_dir(&building, schema::build())?
-        }
-        Err(e) => return Err(e.into()),
-    };
+    {
+        let _lock = writer_lock(&building).map_err(|e| match e {
+            Error::Locked(_) => Error::Locked(dir.to_path_buf()),
+            other => other,
+        })?;
+        clear(&building)?;
+    }
+    let index = Index::create_in_dir(&building, schema::build())?;
     analyzers::register(&index);
-    Ok(Target { index, building: Some(building) })
+    Ok((index, building))
 }
 
 /// The folder a first build of `dir` is written in: `index` → `.index.building` beside it.
-fn building_dir(dir: &Path) -> std::path::PathBuf {
+fn building_dir(dir: &Path) -> PathBuf {
     let name = dir.file_name().map_or_else(|| "index".into(), |n| n.to_string_lossy().into_owned());
     dir.with_file_name(format!(".{name}.building"))
 }
 
-/// Moves a finished first build into place.
-pub(crate) fn install(building: &Path, dir: &Path) -> Result<()> {
-    if dir.is_dir() {
+/// Moves a finished build into place. An index it replaces is moved aside first and removed
+/// once the new one is in place (a reader that has it open keeps reading its files).
+pub(crate) fn install(building: &Path, dir: &Path, replaces: bool) -> Result<()> {
+    let old = dir.with_file_name(format!(".{}.old", dir.file_name().map_or("index".into(), |n| n.to_string_lossy())));
+    if replaces {
+        let _ = std::fs::remove_dir_all(&old);
+        std::fs::rename(dir, &old).map_err(|e| Error::io(dir, e))?;
+    } else if dir.is_dir() {
         // an empty folder the user made for it (checked in `open_for_write`)
         let _ = std::fs::remove_dir(dir);
     }
     std::fs::rename(building, dir).map_err(|e| match e.kind() {
         std::io::ErrorKind::DirectoryNotEmpty | std::io::ErrorKind::AlreadyExists => Error::Locked(dir.to_path_buf()),
         _ => Error::io(dir, e),
-    })
+    })?;
+    if replaces {
+        let _ = std::fs::remove_dir_all(&old);
+    }
+    Ok(())
 }
 
-/// Removes an index's own files (tantivy's `meta.json`, `.managed.json`, locks and segment
-/// files named by their 32-hex-digit id, consulta's manifest files) and refuses to touch a
-/// folder holding anything else.
+/// Removes what a failed run left in the folder it wrote: a whole building folder, or the
+/// files of an index folder that its last commit does not use (tantivy's garbage collection,
+/// which a killed or failed writer never ran).
+pub(crate) fn clean_up(written: &Path, building: bool) {
+    if building {
+        let _ = std::fs::remove_dir_all(written);
+    } else if let Ok((index, _)) = open(written) {
+        if let Ok(writer) = index.writer_with_num_threads::<TantivyDocument>(1, 15_000_000) {
+            let _ = writer.garbage_collect_files().wait();
+        }
+    }
+}
+
+/// Every file of the last commit is there and passes its checksum. The damaged or missing
+/// files, by name; empty when the index is whole.
+pub fn check(dir: &Path) -> Result<Vec<String>> {
+    let (index, _) = open(dir)?;
+    let mut bad = Vec::new();
+    for meta in index.searchable_segment_metas()? {
+        let mut components = vec![
+            SegmentComponent::Postings,
+            SegmentComponent::Positions,
+            SegmentComponent::FastFields,
+            SegmentComponent::FieldNorms,
+            SegmentComponent::Terms,
+            SegmentComponent::Store,
+        ];
+        if meta.has_deletes() {
+            components.push(SegmentComponent::Delete);
+        }
+        for c in components {
+            let path = meta.relative_path(c);
+            if !dir.join(&path).is_file() {
+                bad.push(format!("{} (missing)", path.display()));
+            }
+        }
+    }
+    let corrupt = index.validate_checksum()?;
+    let mut corrupt: Vec<String> = corrupt.into_iter().map(|p| format!("{} (checksum)", p.display())).collect();
+    corrupt.sort();
+    bad.extend(corrupt);
+    Ok(bad)
+}
+
+/// An index whose files fail [`check`] is reported as damaged, naming them.
+pub(crate) fn ensure_whole(dir: &Path) -> Result<()> {
+    let bad = check(dir)?;
+    if bad.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<&str> = bad.iter().take(3).map(String::as_str).collect();
+    let more = if bad.len() > 3 { format!(" and {} more", bad.len() - 3) } else { String::new() };
+    Err(Error::Damaged { path: dir.to_path_buf(), detail: format!("{}{more}", shown.join(", ")) })
+}
+
+/// The file a search's update of the index marks the folder it writes with.
+const SEARCH_UPDATE: &str = ".consulta-search-update";
+
+/// Marks a folder as being written by a search's update of the index, until dropped.
+pub struct SearchUpdate(PathBuf);
+
+impl SearchUpdate {
+    /// Marks `written` (the index folder or its building folder).
+    pub fn mark(written: &Path) -> SearchUpdate {
+        let path = written.join(SEARCH_UPDATE);
+        let _ = std::fs::write(&path, std::process::id().to_string());
+        SearchUpdate(path)
+    }
+}
+
+impl Drop for SearchUpdate {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Whether a search is updating the index `dir` (or building it).
+pub fn search_is_updating(dir: &Path) -> bool {
+    dir.join(SEARCH_UPDATE).is_file() || building_dir(dir).join(SEARCH_UPDATE).is_file()
+}
+
+/// Refuses a folder that holds anything but an index's own files.
+fn only_index_files(dir: &Path) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in entries {
+        let path = entry.map_err(|e| Error::io(dir, e))?.path();
+        if !is_index_file(&path) {
+            return Err(foreign(dir, &format!("{} is not an index file", path.display())));
+        }
+    }
+    Ok(())
+}
+
+/// Removes an index's own files (tantivy's `meta.json`, `.managed.json` and segment files named
+/// by their 32-hex-digit id, consulta's manifest files) and refuses to touch a folder holding
+/// anything else.
 fn clear(dir: &Path) -> Result<()> {
     let entries: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
@@ -113,8 +259,9 @@ fn clear(dir: &Path) -> Result<()> {
     if let Some(other) = entries.iter().find(|p| !is_index_file(p)) {
         return Err(foreign(dir, &format!("{} is not an index file", other.display())));
     }
-    for p in entries {
-        std::fs::remove_file(&p).map_err(|e| Error::io(&p, e))?;
+    // lock files stay: the caller may hold one, and tantivy leaves them after every run
+    for p in entries.iter().filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().ends_with(".lock"))) {
+        std::fs::remove_file(p).map_err(|e| Error::io(p, e))?;
     }
     Ok(())
 }
@@ -126,7 +273,10 @@ fn is_index_file(path: &Path) -> bool {
     path.is_file()
         && (segment_file
             || manifest::is_manifest_file(name)
-            || matches!(name, "meta.json" | ".managed.json" | ".tantivy-meta.lock" | ".tantivy-writer.lock"))
+            || matches!(
+                name,
+                "meta.json" | ".managed.json" | ".tantivy-meta.lock" | ".tantivy-writer.lock" | SEARCH_UPDATE
+            ))
 }
 
 fn foreign(dir: &Path, why: &str) -> Error {

@@ -22,17 +22,32 @@ pub struct Batch {
     building: Option<std::path::PathBuf>,
     /// Commit even when the manifest did not change (`--full`).
     full: bool,
+    /// For a full rebuild of an existing folder: its lock, until the new index replaces it.
+    replaces: Option<tantivy::directory::DirectoryLock>,
 }
 
 impl Batch {
-    /// Opens the index in `dir` for writing (creating it aside when missing; with `full`,
-    /// clearing an index of another format), taking the writer lock.
+    /// Opens the index in `dir` for writing, taking the writer lock: an index that is there
+    /// must pass [`super::check`] (a damaged one asks for `--full`); a missing one is built
+    /// aside, and with `full` whatever the folder holds is rebuilt aside and replaced.
     pub fn open(dir: &std::path::Path, full: bool) -> Result<Batch> {
-        let super::Target { index, building } = super::open_for_write(dir, full)?;
+        let super::Target { index, building, replaces } = super::open_for_write(dir, full)?;
         let fields = Fields::from_schema(&index.schema())?;
         let previous = super::read_manifest(&index)?.unwrap_or_else(Manifest::current);
         let writer = super::writer(&index, building.as_deref().unwrap_or(dir))?;
-        Ok(Batch { writer, fields, previous, dir: dir.to_path_buf(), building, full })
+        if building.is_none() {
+            // checked under the lock, so that no commit lands between the check and the batch
+            super::ensure_whole(dir)?;
+        }
+        Ok(Batch { writer, fields, previous, dir: dir.to_path_buf(), building, full, replaces })
+    }
+
+    /// The folder this batch writes, and whether it is a building folder of its own.
+    pub fn written(&self) -> (&std::path::Path, bool) {
+        match &self.building {
+            Some(b) => (b, true),
+            None => (&self.dir, false),
+        }
     }
 
     /// The manifest of the last commit.
@@ -57,7 +72,11 @@ impl Batch {
         for (seq, section) in sections.into_iter().enumerate() {
             ops.push(UserOperation::Add(to_tantivy(&self.fields, &meta, section, seq as u64)?));
         }
-        self.writer.run(ops)?;
+        if let Err(e) = self.writer.run(ops) {
+            // the indexing threads stopped ("An index writer was killed"): their own error, a
+            // full disk say, comes out of the commit that joins them
+            return Err(self.writer.prepare_commit().err().unwrap_or(e).into());
+        }
         Ok(())
     }
 
@@ -80,8 +99,9 @@ impl Batch {
         }
         if let Some(building) = self.building.take() {
             self.writer.wait_merging_threads()?;
-            super::install(&building, &self.dir)?;
+            super::install(&building, &self.dir, self.replaces.is_some())?;
         }
+        drop(self.replaces.take());
         Ok(())
     }
 }
