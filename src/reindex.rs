@@ -96,7 +96,7 @@ fn run_as(opts: &IndexOptions, by_search: bool, progress: &mut dyn FnMut(Progres
     let walk = corpus::walk(&opts.corpus, opts.max_bytes)?;
     own_folder(opts)?;
     let mut waited = false;
-    let batch = loop {
+    let mut batch = loop {
         match Batch::open(&opts.index, opts.full) {
             Err(crate::Error::Locked(_))
                 if !by_search && crate::index::search_is_updating(&opts.index) && started.elapsed() < REFRESH_WAIT =>
@@ -109,15 +109,19 @@ fn run_as(opts: &IndexOptions, by_search: bool, progress: &mut dyn FnMut(Progres
             other => break other?,
         }
     };
-    let _mark = by_search.then(|| crate::index::SearchUpdate::mark(batch.written().0));
-    let (written, building) = batch.written();
-    let (written, building) = (written.to_path_buf(), building);
-    let outcome = run_batch(opts, walk, batch, started, progress);
-    if outcome.is_err() {
-        // nothing of a failed run stays: not its segment files, not its building folder
-        crate::index::clean_up(&written, building);
+    let _mark = by_search.then(|| crate::index::SearchUpdate::mark(batch.written()));
+    // nothing of a failed run stays: not its segment files, not its building folder
+    match run_batch(opts, walk, &mut batch, progress) {
+        Ok((mut report, next)) => {
+            batch.commit(&next)?;
+            report.seconds = started.elapsed().as_secs_f64();
+            Ok(report)
+        }
+        Err(e) => {
+            batch.abandon();
+            Err(e)
+        }
     }
-    outcome
 }
 
 /// The index folder must be a folder of its own: one that holds the corpus (`--index .`) could
@@ -135,13 +139,13 @@ fn own_folder(opts: &IndexOptions) -> Result<()> {
     Ok(())
 }
 
+/// Everything of a run but its commit: the report, and the manifest to commit.
 fn run_batch(
     opts: &IndexOptions,
     walk: corpus::Walk,
-    mut batch: Batch,
-    started: Instant,
+    batch: &mut Batch,
     progress: &mut dyn FnMut(Progress<'_>),
-) -> Result<IndexReport> {
+) -> Result<(IndexReport, Manifest)> {
     let current = Manifest::current();
     let rebuild = opts.full || batch.previous().analysis != current.analysis;
     let mut run = Run {
@@ -169,7 +173,7 @@ fn run_batch(
         |file| load(file, old.files.get(&file.name).filter(|_| !rebuild)),
         |file, outcome| {
             progress(Progress::File { name: &file.name, bytes: file.size });
-            run.apply(&mut batch, file, outcome)
+            run.apply(batch, file, outcome)
         },
     )?;
     for name in run.old.files.keys() {
@@ -178,13 +182,11 @@ fn run_batch(
             run.report.removed += 1;
         }
     }
-    batch.commit(&run.next)?;
     let mut report = run.report;
     report.failed.sort_by(|a, b| a.path.cmp(&b.path));
     report.documents = run.next.files.len();
     report.records = run.next.files.values().map(|f| f.records).sum();
-    report.seconds = started.elapsed().as_secs_f64();
-    Ok(report)
+    Ok((report, run.next))
 }
 
 /// Loads `todo` on worker threads (as many as cores, at most 8), handing each outcome to

@@ -3,6 +3,7 @@
 mod cli;
 mod corpus;
 mod engine;
+mod hardening;
 mod indexing;
 mod relevance;
 mod search;

@@ -29,6 +29,21 @@ impl From<TantivyError> for Error {
             TantivyError::OpenReadError(OpenReadError::FileDoesNotExist(p)) => {
                 Some(format!("{} is missing", p.display()))
             }
+            TantivyError::OpenReadError(OpenReadError::IoError { io_error, filepath })
+                if matches!(io_error.kind(), std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof) =>
+            {
+                Some(format!("{} is corrupt: {io_error}", filepath.display()))
+            }
+            // what reading a memory-mapped file's bytes can fail with: they are not what was
+            // written (a decompression or decoding failure), or end too soon
+            TantivyError::IoError(io)
+                if matches!(
+                    io.kind(),
+                    std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::Other
+                ) =>
+            {
+                Some(format!("a file cannot be decoded: {io}"))
+            }
             TantivyError::OpenReadError(OpenReadError::IncompatibleIndex(_)) | TantivyError::IncompatibleIndex(_) => {
                 Some("a file of an unknown format".to_string())
             }
@@ -75,6 +90,10 @@ pub(crate) struct Target {
     /// For a full rebuild of an existing folder: its writer lock, held until the new index has
     /// replaced it, so that no other run writes there meanwhile.
     pub replaces: Option<tantivy::directory::DirectoryLock>,
+    /// When building aside: the building folder's own lock, held from before it is cleared
+    /// until it is installed (tantivy's writer lock is taken only once the index exists, too
+    /// late to keep a second build from clearing the first one's files).
+    pub build_lock: Option<tantivy::directory::DirectoryLock>,
 }
 
 /// Opens the index for a batch. A missing (or empty) index folder is built aside; with
@@ -83,27 +102,32 @@ pub(crate) fn open_for_write(dir: &Path, full: bool) -> Result<Target> {
     let holds_files = dir.is_dir() && std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.next().is_some();
     if full && holds_files {
         only_index_files(dir)?;
-        let lock = writer_lock(dir)?;
-        let (index, building) = fresh_building(dir)?;
-        return Ok(Target { index, building: Some(building), replaces: Some(lock) });
+        let lock = writer_lock(dir, &tantivy::directory::INDEX_WRITER_LOCK)?;
+        let (index, building, build_lock) = fresh_building(dir)?;
+        return Ok(Target { index, building: Some(building), replaces: Some(lock), build_lock: Some(build_lock) });
     }
     if exists(dir) {
         let (index, _) = open(dir)?;
-        return Ok(Target { index, building: None, replaces: None });
+        return Ok(Target { index, building: None, replaces: None, build_lock: None });
     }
     if holds_files {
         only_index_files(dir)?;
         return Err(Error::Damaged { path: dir.to_path_buf(), detail: "its meta.json is missing".into() });
     }
-    let (index, building) = fresh_building(dir)?;
-    Ok(Target { index, building: Some(building), replaces: None })
+    let (index, building, build_lock) = fresh_building(dir)?;
+    Ok(Target { index, building: Some(building), replaces: None, build_lock: Some(build_lock) })
 }
 
-/// The writer lock of the index folder `dir`, without opening its index.
-fn writer_lock(dir: &Path) -> Result<tantivy::directory::DirectoryLock> {
+/// The lock a build aside holds on its building folder.
+static BUILD_LOCK: std::sync::LazyLock<tantivy::directory::Lock> = std::sync::LazyLock::new(|| {
+    tantivy::directory::Lock { filepath: PathBuf::from(".consulta-build.lock"), is_blocking: false }
+});
+
+/// `lock` of the folder `dir`, without opening its index.
+fn writer_lock(dir: &Path, lock: &tantivy::directory::Lock) -> Result<tantivy::directory::DirectoryLock> {
     use tantivy::Directory;
     let directory = directory::IndexDirectory::open(dir).map_err(|e| Error::from(TantivyError::from(e)))?;
-    directory.acquire_lock(&tantivy::directory::INDEX_WRITER_LOCK).map_err(|e| match e {
+    directory.acquire_lock(lock).map_err(|e| match e {
         LockError::LockBusy => Error::Locked(dir.to_path_buf()),
         LockError::IoError(io) => {
             Error::io(dir.join(".tantivy-writer.lock"), std::io::Error::new(io.kind(), io.to_string()))
@@ -111,21 +135,26 @@ fn writer_lock(dir: &Path) -> Result<tantivy::directory::DirectoryLock> {
     })
 }
 
-/// A new, empty index in the building folder of `dir`. What a killed build left there is
-/// cleared first, under that folder's lock (a build in progress holds it: `Locked`).
-fn fresh_building(dir: &Path) -> Result<(Index, PathBuf)> {
+/// A new, empty index in the building folder of `dir`, and the lock that keeps it ours (a
+/// build in progress holds it: `Locked`). What a killed build left there is removed first:
+/// the folder is consulta's own, nothing else is ever in it.
+fn fresh_building(dir: &Path) -> Result<(Index, PathBuf, tantivy::directory::DirectoryLock)> {
     let building = building_dir(dir);
     std::fs::create_dir_all(&building).map_err(|e| Error::io(&building, e))?;
-    {
-        let _lock = writer_lock(&building).map_err(|e| match e {
-            Error::Locked(_) => Error::Locked(dir.to_path_buf()),
-            other => other,
-        })?;
-        clear(&building)?;
+    let lock = writer_lock(&building, &BUILD_LOCK).map_err(|e| match e {
+        Error::Locked(_) => Error::Locked(dir.to_path_buf()),
+        other => other,
+    })?;
+    for entry in std::fs::read_dir(&building).map_err(|e| Error::io(&building, e))? {
+        let path = entry.map_err(|e| Error::io(&building, e))?.path();
+        if !path.file_name().is_some_and(|n| n.to_string_lossy().ends_with(".lock")) {
+            let removed = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
+            removed.map_err(|e| Error::io(&path, e))?;
+        }
     }
     let index = Index::create_in_dir(&building, schema::build())?;
     analyzers::register(&index);
-    Ok((index, building))
+    Ok((index, building, lock))
 }
 
 /// The folder a first build of `dir` is written in: `index` → `.index.building` beside it.
@@ -155,15 +184,18 @@ pub(crate) fn install(building: &Path, dir: &Path, replaces: bool) -> Result<()>
     Ok(())
 }
 
-/// Removes what a failed run left in the folder it wrote: a whole building folder, or the
-/// files of an index folder that its last commit does not use (tantivy's garbage collection,
-/// which a killed or failed writer never ran).
-pub(crate) fn clean_up(written: &Path, building: bool) {
-    if building {
-        let _ = std::fs::remove_dir_all(written);
-    } else if let Ok((index, _)) = open(written) {
+/// Removes the files of the index folder `written` that its last commit does not use (what a
+/// failed writer left: tantivy's garbage collection never ran for it).
+pub(crate) fn clean_up(written: &Path) {
+    if let Ok((index, _)) = open(written) {
         if let Ok(writer) = index.writer_with_num_threads::<TantivyDocument>(1, 15_000_000) {
             let _ = writer.garbage_collect_files().wait();
+        }
+        // a manifest written for a commit that never came
+        if let Ok(Some(payload)) = index.load_metas().map(|m| m.payload) {
+            if let Ok(pointer) = serde_json::from_str::<manifest::Pointer>(&payload) {
+                manifest::remove_others(written, &pointer);
+            }
         }
     }
 }
@@ -248,24 +280,6 @@ fn only_index_files(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Removes an index's own files (tantivy's `meta.json`, `.managed.json` and segment files named
-/// by their 32-hex-digit id, consulta's manifest files) and refuses to touch a folder holding
-/// anything else.
-fn clear(dir: &Path) -> Result<()> {
-    let entries: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| Error::io(dir, e))?
-        .map(|e| e.map(|e| e.path()).map_err(|err| Error::io(dir, err)))
-        .collect::<Result<_>>()?;
-    if let Some(other) = entries.iter().find(|p| !is_index_file(p)) {
-        return Err(foreign(dir, &format!("{} is not an index file", other.display())));
-    }
-    // lock files stay: the caller may hold one, and tantivy leaves them after every run
-    for p in entries.iter().filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().ends_with(".lock"))) {
-        std::fs::remove_file(p).map_err(|e| Error::io(p, e))?;
-    }
-    Ok(())
-}
-
 fn is_index_file(path: &Path) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else { return false };
     let segment_file =
@@ -275,7 +289,12 @@ fn is_index_file(path: &Path) -> bool {
             || manifest::is_manifest_file(name)
             || matches!(
                 name,
-                "meta.json" | ".managed.json" | ".tantivy-meta.lock" | ".tantivy-writer.lock" | SEARCH_UPDATE
+                "meta.json"
+                    | ".managed.json"
+                    | ".tantivy-meta.lock"
+                    | ".tantivy-writer.lock"
+                    | ".consulta-build.lock"
+                    | SEARCH_UPDATE
             ))
 }
 

@@ -12,7 +12,8 @@ use crate::model::{Dimension, Document, Record};
 
 /// One batch of changes to an index, made visible by one commit.
 pub struct Batch {
-    writer: IndexWriter<TantivyDocument>,
+    /// The writer, until the batch is committed or abandoned.
+    writer: Option<IndexWriter<TantivyDocument>>,
     fields: Fields,
     /// The manifest of the last commit (empty for a new index).
     previous: Manifest,
@@ -24,6 +25,8 @@ pub struct Batch {
     full: bool,
     /// For a full rebuild of an existing folder: its lock, until the new index replaces it.
     replaces: Option<tantivy::directory::DirectoryLock>,
+    /// When building aside: the building folder's lock, until it is installed.
+    build_lock: Option<tantivy::directory::DirectoryLock>,
 }
 
 impl Batch {
@@ -31,7 +34,7 @@ impl Batch {
     /// must pass [`super::check`] (a damaged one asks for `--full`); a missing one is built
     /// aside, and with `full` whatever the folder holds is rebuilt aside and replaced.
     pub fn open(dir: &std::path::Path, full: bool) -> Result<Batch> {
-        let super::Target { index, building, replaces } = super::open_for_write(dir, full)?;
+        let super::Target { index, building, replaces, build_lock } = super::open_for_write(dir, full)?;
         let fields = Fields::from_schema(&index.schema())?;
         let previous = super::read_manifest(&index)?.unwrap_or_else(Manifest::current);
         let writer = super::writer(&index, building.as_deref().unwrap_or(dir))?;
@@ -39,15 +42,21 @@ impl Batch {
             // checked under the lock, so that no commit lands between the check and the batch
             super::ensure_whole(dir)?;
         }
-        Ok(Batch { writer, fields, previous, dir: dir.to_path_buf(), building, full, replaces })
+        Ok(Batch {
+            writer: Some(writer),
+            fields,
+            previous,
+            dir: dir.to_path_buf(),
+            building,
+            full,
+            replaces,
+            build_lock,
+        })
     }
 
-    /// The folder this batch writes, and whether it is a building folder of its own.
-    pub fn written(&self) -> (&std::path::Path, bool) {
-        match &self.building {
-            Some(b) => (b, true),
-            None => (&self.dir, false),
-        }
+    /// The folder this batch writes: the index folder, or its building folder.
+    pub fn written(&self) -> &std::path::Path {
+        self.building.as_deref().unwrap_or(&self.dir)
     }
 
     /// The manifest of the last commit.
@@ -72,37 +81,67 @@ impl Batch {
         for (seq, section) in sections.into_iter().enumerate() {
             ops.push(UserOperation::Add(to_tantivy(&self.fields, &meta, section, seq as u64)?));
         }
-        if let Err(e) = self.writer.run(ops) {
+        let writer = self.writer();
+        if let Err(e) = writer.run(ops) {
             // the indexing threads stopped ("An index writer was killed"): their own error, a
             // full disk say, comes out of the commit that joins them
-            return Err(self.writer.prepare_commit().err().unwrap_or(e).into());
+            return Err(writer.prepare_commit().err().unwrap_or(e).into());
         }
         Ok(())
     }
 
     /// Removes every record of `file`.
     pub fn remove(&mut self, file: &str) {
-        self.writer.delete_term(Term::from_field_text(self.fields.doc, file));
+        let term = Term::from_field_text(self.fields.doc, file);
+        self.writer().delete_term(term);
     }
 
     /// Commits with `next` as the commit's manifest (written durably first), and installs a
     /// first build in place. Nothing is committed when nothing changed, unless the batch was
     /// opened `full`.
     pub fn commit(mut self, next: &Manifest) -> Result<()> {
+        let done = self.try_commit(next);
+        if done.is_err() {
+            self.abandon();
+        } else {
+            drop(self.replaces.take());
+            drop(self.build_lock.take());
+        }
+        done
+    }
+
+    fn try_commit(&mut self, next: &Manifest) -> Result<()> {
         if *next != self.previous || self.building.is_some() || self.full {
             let dir = self.building.as_deref().unwrap_or(&self.dir);
             let pointer = manifest::write(dir, next)?;
-            let mut commit = self.writer.prepare_commit()?;
+            let mut commit = self.writer.as_mut().expect("open until committed").prepare_commit()?;
             commit.set_payload(&pointer.payload());
             commit.commit()?;
             manifest::remove_others(dir, &pointer);
         }
-        if let Some(building) = self.building.take() {
-            self.writer.wait_merging_threads()?;
-            super::install(&building, &self.dir, self.replaces.is_some())?;
+        if let Some(building) = &self.building {
+            self.writer.take().expect("open until committed").wait_merging_threads()?;
+            super::install(building, &self.dir, self.replaces.is_some())?;
+            self.building = None;
         }
-        drop(self.replaces.take());
         Ok(())
+    }
+
+    /// Gives the batch up: nothing of it stays, not its segment files or manifest in the index
+    /// folder, not its building folder (removed while its lock is still held).
+    pub fn abandon(mut self) {
+        drop(self.writer.take());
+        match &self.building {
+            Some(building) => {
+                let _ = std::fs::remove_dir_all(building);
+            }
+            None => super::clean_up(&self.dir),
+        }
+        drop(self.build_lock.take());
+    }
+
+    fn writer(&mut self) -> &mut IndexWriter<TantivyDocument> {
+        self.writer.as_mut().expect("open until committed or abandoned")
     }
 }
 

@@ -425,12 +425,14 @@ impl Searchable {
 
     fn record(&self, searcher: &Searcher, addr: DocAddress) -> Result<Record> {
         let doc: TantivyDocument = searcher.doc(addr)?;
-        let json = doc
-            .get_first(self.fields.record)
-            .and_then(|v| v.as_str())
-            .ok_or_else(|| Error::internal("a record without stored JSON"))?;
-        serde_json::from_str(json)
-            .map_err(|e| Error::Index(crate::error::Internal::caused_by(format!("unreadable stored record: {e}"), e)))
+        let json = doc.get_first(self.fields.record).and_then(|v| v.as_str()).ok_or_else(|| Error::Damaged {
+            path: Default::default(),
+            detail: "a record without stored JSON".into(),
+        })?;
+        serde_json::from_str(json).map_err(|e| Error::Damaged {
+            path: Default::default(),
+            detail: format!("an unreadable stored record ({e})"),
+        })
     }
 
     /// How many records match `filters` (any alias accepted), and their counts per value of
