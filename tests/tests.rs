@@ -3,6 +3,7 @@
 mod cli;
 mod corpus;
 mod engine;
+mod hardening_walk;
 mod indexing;
 mod relevance;
 mod search;

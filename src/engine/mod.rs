@@ -26,12 +26,21 @@ pub struct Config {
     pub corpus: PathBuf,
     /// The index folder (created on demand by [`Engine::open_or_build`]).
     pub index: PathBuf,
+    /// When [`Engine::open_or_build`] builds or updates the index, follow symlinks that lead
+    /// out of the corpus folder. An index built with links followed keeps following them (its
+    /// manifest says so); `false` here does not turn that off, a `consulta index` run does.
+    pub follow_links: bool,
 }
 
 impl Config {
-    /// A corpus folder and an index folder.
+    /// A corpus folder and an index folder; links out of the corpus are not followed.
     pub fn new(corpus: impl Into<PathBuf>, index: impl Into<PathBuf>) -> Config {
-        Config { corpus: corpus.into(), index: index.into() }
+        Config { corpus: corpus.into(), index: index.into(), follow_links: false }
+    }
+
+    /// The same, following symlinks out of the corpus folder when `follow` is true.
+    pub fn follow_links(self, follow: bool) -> Config {
+        Config { follow_links: follow, ..self }
     }
 }
 
@@ -72,11 +81,13 @@ pub struct ReindexOptions {
     pub full: bool,
     /// Files larger than this are refused.
     pub max_bytes: u64,
+    /// Follow symlinks that lead out of the corpus folder.
+    pub follow_links: bool,
 }
 
 impl Default for ReindexOptions {
     fn default() -> ReindexOptions {
-        ReindexOptions { full: false, max_bytes: DEFAULT_MAX_BYTES }
+        ReindexOptions { full: false, max_bytes: DEFAULT_MAX_BYTES, follow_links: false }
     }
 }
 
@@ -136,14 +147,18 @@ impl Engine {
     pub fn open_or_build(config: Config, progress: &mut dyn FnMut(Event<'_>)) -> Result<Engine> {
         if !crate::index::exists(&config.index) {
             progress(Event::Building(BuildReason::Missing));
-            Engine::index(&config, ReindexOptions::default(), progress)?;
+            let options = ReindexOptions { follow_links: config.follow_links, ..ReindexOptions::default() };
+            Engine::index(&config, options, progress)?;
             return Engine::open(config);
         }
         let engine = Engine::open(config)?;
         let manifest = engine.reader.manifest()?;
-        if engine.config.corpus.is_dir() && reindex::is_stale(&engine.config.corpus, &manifest)? {
+        // asking to follow links of an index built without is a change of what is indexed
+        let wider = engine.config.follow_links && !manifest.follow_links;
+        if engine.config.corpus.is_dir() && (wider || reindex::is_stale(&engine.config.corpus, &manifest)?) {
             progress(Event::Building(BuildReason::Stale));
-            let options = ReindexOptions { full: false, max_bytes: manifest.max_bytes };
+            let follow_links = manifest.follow_links || engine.config.follow_links;
+            let options = ReindexOptions { full: false, max_bytes: manifest.max_bytes, follow_links };
             match engine.reindex(options, progress) {
                 Ok(_) => {}
                 Err(Error::Locked(_)) => {
@@ -237,6 +252,7 @@ impl Engine {
             index: config.index.clone(),
             full: options.full,
             max_bytes: options.max_bytes,
+            follow_links: options.follow_links,
         };
         let report = reindex::run(&opts, &mut |p| progress(Event::Indexing(p)))?;
         progress(Event::Built(&report));
