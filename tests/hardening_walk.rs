@@ -314,3 +314,26 @@ fn a_folder_reached_by_two_links_is_walked_once_and_only_real_loops_are_loops() 
     assert_eq!(reason(&report, "skipped", "b_link"), "already walked as a_link", "{err}");
     assert_eq!(fx.search("zentrofax", &[]), ["a_link/x.txt"]);
 }
+
+// Row 14: `show ./corpus/X.txt` must find what `show corpus/X.txt` finds.
+#[test]
+fn show_takes_a_document_by_any_path_into_the_corpus() {
+    let fx = Fixture::new();
+    let (code, _, err) = fx.index(&[]);
+    assert_eq!(code, Some(0), "{err}");
+    let corpus = fx.corpus();
+    let absolute = corpus.join("good.txt");
+    let absolute = absolute.to_str().expect("utf-8 temp path");
+    let expected = fx.run(&["show", "good.txt"]);
+    assert_eq!(expected.status.code(), Some(0), "{}", stderr(&expected));
+    for args in [
+        vec!["show", "corpus/good.txt"],
+        vec!["show", "./corpus/good.txt"],
+        vec!["show", absolute],
+        vec!["show", "./corpus/good.txt", "--corpus", corpus.to_str().expect("utf-8")],
+    ] {
+        let out = fx.run(&args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert_eq!(out.stdout, expected.stdout, "{args:?} shows the same outline as `show good.txt`");
+    }
+}

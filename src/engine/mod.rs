@@ -287,14 +287,26 @@ impl Engine {
         })
     }
 
-    /// A document named by a path into the corpus folder (`corpus/x.txt`, `./corpus/x.txt`)
-    /// is named by its file name there.
+    /// A document named by a path into the corpus folder (`corpus/x.txt`, `./corpus/x.txt`,
+    /// an absolute path, however the corpus folder itself was given) is named by its file name
+    /// there. The paths are compared as written first, then, when both exist, as the file
+    /// system resolves them: `show ./corpus/x.txt` with `--corpus /abs/corpus` found nothing.
     fn doc_name(&self, target: &str) -> String {
         let clean = |p: &Path| p.components().filter(|c| *c != Component::CurDir).collect::<PathBuf>();
-        match clean(Path::new(target)).strip_prefix(clean(&self.config.corpus)) {
-            Ok(rest) if !rest.as_os_str().is_empty() => rest.to_string_lossy().replace('\\', "/"),
-            _ => target.to_string(),
-        }
+        let inside = |target: &Path, corpus: &Path| match target.strip_prefix(corpus) {
+            Ok(rest) if !rest.as_os_str().is_empty() => Some(rest.to_string_lossy().replace('\\', "/")),
+            _ => None,
+        };
+        let resolved = || {
+            let corpus = std::fs::canonicalize(&self.config.corpus).ok()?;
+            // the file itself may be gone (its records are still indexed): resolve its folder
+            let path = Path::new(target);
+            let folder = std::fs::canonicalize(path.parent().filter(|p| !p.as_os_str().is_empty())?).ok()?;
+            inside(&folder.join(path.file_name()?), &corpus)
+        };
+        inside(&clean(Path::new(target)), &clean(&self.config.corpus))
+            .or_else(resolved)
+            .unwrap_or_else(|| target.to_string())
     }
 }
 
