@@ -1,7 +1,8 @@
-//! The walk policy for a corpus on a shared drive (issue #17, rows 3, 4, 5, 9 and 14),
+//! The walk policy for a corpus on a shared drive (issue #17, rows 3, 4, 5, 9, 10 and 14),
 //! through the binary: only regular files are read, reads stop at `--max-bytes`, an unreadable
 //! folder is one failure and keeps its records, links out of the corpus are followed only when
-//! asked, a folder is walked once however many links reach it.
+//! asked, a folder is walked once however many links reach it, and file names reach the
+//! terminal with their control characters escaped.
 //!
 //! Every command runs with a deadline: the failures these tests guard against were hangs and
 //! runaway reads, and a test that hangs says less than one that fails.
@@ -336,4 +337,30 @@ fn show_takes_a_document_by_any_path_into_the_corpus() {
         assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
         assert_eq!(out.stdout, expected.stdout, "{args:?} shows the same outline as `show good.txt`");
     }
+}
+
+// Row 10: a file named with a newline and `\x1b[32m…` printed a fake green summary line.
+#[test]
+fn file_names_reach_the_terminal_escaped() {
+    let fx = Fixture::new();
+    let evil = "x\n\x1b[32mindexed 99 documents\x1b[0m.txt";
+    fx.write(evil, GOOD_ES);
+    fx.write("bad\n\x1b[31mempty.txt", "");
+    let out = fx.run(&["index"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "the empty file fails: {err}");
+    assert!(!err.contains('\x1b') && !String::from_utf8_lossy(&out.stdout).contains('\x1b'), "raw escape: {err:?}");
+    assert!(err.contains(r"consulta: skipped corpus/bad\n\u{1b}[31mempty.txt: empty file"), "{err}");
+    assert_eq!(err.lines().count(), 1, "one failure, one line: {err:?}");
+
+    let out = fx.run(&["search", "borealumen", "--no-expand"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains('\x1b'), "{text:?}");
+    assert!(text.contains(r"x\n\u{1b}[32mindexed 99 documents\u{1b}[0m.txt · "), "{text}");
+    // JSON keeps the name as it is (serde escapes it)
+    assert_eq!(fx.search("borealumen", &[]), [evil]);
+    let out = fx.run(&["show", evil]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains('\x1b') && text.starts_with(r"x\n\u{1b}[32mindexed"), "{text:?}");
 }
