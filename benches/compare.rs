@@ -281,8 +281,13 @@ fn child_build(which: &str) {
     let started = Instant::now();
     let docs = match which {
         "consulta" => {
-            let opts =
-                IndexOptions { corpus, index: index_dir, full: true, max_bytes: consulta::ingest::DEFAULT_MAX_BYTES };
+            let opts = IndexOptions {
+                corpus,
+                index: index_dir,
+                full: true,
+                max_bytes: consulta::ingest::DEFAULT_MAX_BYTES,
+                follow_links: false,
+            };
             let report = reindex::run(&opts, &mut |_| {}).expect("consulta indexes");
             assert!(report.failed.is_empty(), "failed files: {:?}", report.failed);
             assert_eq!(report.added, report.documents, "a fresh build adds every file");

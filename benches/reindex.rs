@@ -39,6 +39,7 @@ fn main() {
         index: tmp.path().join("index"),
         full: true,
         max_bytes: consulta::ingest::DEFAULT_MAX_BYTES,
+        follow_links: false,
     };
     let (full, full_secs) = timed(&opts);
     assert_eq!((full.added, full.documents), (docs, docs), "the full build adds every file");

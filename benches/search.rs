@@ -31,6 +31,7 @@ fn bench(c: &mut Criterion) {
         index: dir.path().join("index"),
         full: false,
         max_bytes: 50 << 20,
+        follow_links: false,
     };
     reindex::run(&opts, &mut |_| {}).expect("indexes");
     let searchable = Engine::open(Config::new(&opts.corpus, &opts.index)).expect("opens");

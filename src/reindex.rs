@@ -28,6 +28,16 @@ pub struct IndexOptions {
     pub full: bool,
     /// Files above this size are refused.
     pub max_bytes: u64,
+    /// Follow symlinks that lead out of the corpus folder (recorded in the manifest, so that a
+    /// search's update walks the same way).
+    pub follow_links: bool,
+}
+
+impl IndexOptions {
+    /// The walk policy of these options.
+    pub fn policy(&self) -> corpus::Policy {
+        corpus::Policy { max_bytes: self.max_bytes, follow_links: self.follow_links }
+    }
 }
 
 /// Progress events, for a progress bar or log lines.
@@ -93,7 +103,7 @@ const REFRESH_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
 
 fn run_as(opts: &IndexOptions, by_search: bool, progress: &mut dyn FnMut(Progress<'_>)) -> Result<IndexReport> {
     let started = Instant::now();
-    let walk = corpus::walk(&opts.corpus, opts.max_bytes)?;
+    let walk = corpus::walk(&opts.corpus, opts.policy())?;
     own_folder(opts)?;
     let mut waited = false;
     let mut batch = loop {
@@ -150,12 +160,22 @@ fn run_batch(
     let rebuild = opts.full || batch.previous().analysis != current.analysis;
     let mut run = Run {
         old: batch.previous().clone(),
-        next: Manifest { max_bytes: opts.max_bytes, folders: walk.folders.clone(), ..current },
+        next: Manifest {
+            max_bytes: opts.max_bytes,
+            follow_links: opts.follow_links,
+            folders: walk.folders.clone(),
+            ..current
+        },
         report: IndexReport { skipped: walk.skipped, ..IndexReport::default() },
     };
     progress(Progress::Start { files: walk.files.len(), bytes: walk.files.iter().map(|f| f.size).sum() });
     for (name, issue) in walk.failed {
-        run.failed(&name, FailedEntry { size: 0, mtime_ns: 0, reason: issue.reason });
+        let entry = FailedEntry { size: 0, mtime_ns: 0, reason: issue.reason };
+        if walk.unreadable.contains(&name) {
+            run.unreadable_folder(&name, entry);
+        } else {
+            run.failed(&name, entry);
+        }
     }
     // unchanged files are settled from their metadata alone; the rest are read, decoded and
     // segmented on worker threads while this thread feeds the writer
@@ -170,7 +190,7 @@ fn run_batch(
     let old = &run.old.clone();
     load_all(
         &todo,
-        |file| load(file, old.files.get(&file.name).filter(|_| !rebuild)),
+        |file| load(file, old.files.get(&file.name).filter(|_| !rebuild), opts.max_bytes),
         |file, outcome| {
             progress(Progress::File { name: &file.name, bytes: file.size });
             run.apply(batch, file, outcome)
@@ -280,6 +300,24 @@ impl Run {
         Ok(())
     }
 
+    /// Records a folder that cannot be listed: the files indexed from under it keep their
+    /// records and manifest entries, since the folder is only unreadable now, not gone.
+    fn unreadable_folder(&mut self, name: &str, entry: FailedEntry) {
+        let prefix = format!("{name}/");
+        let kept: Vec<(String, FileEntry)> = self
+            .old
+            .files
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let issue =
+            PathIssue { path: name.to_string(), reason: entry.reason.clone(), kept_previous: Some(!kept.is_empty()) };
+        self.next.files.extend(kept);
+        self.report.failed.push(issue);
+        self.next.failed.insert(name.to_string(), entry);
+    }
+
     /// Records a failure; a file that was indexed before keeps its records and manifest entry.
     fn failed(&mut self, name: &str, entry: FailedEntry) {
         let kept = self.old.files.get(name);
@@ -305,10 +343,10 @@ enum Loaded {
 
 /// Reads, hashes and (when the content changed from `prev`) reads through its format and
 /// segments one file.
-fn load(file: &SourceFile, prev: Option<&FileEntry>) -> Loaded {
-    let bytes = match std::fs::read(&file.path) {
+fn load(file: &SourceFile, prev: Option<&FileEntry>, max_bytes: u64) -> Loaded {
+    let bytes = match read_bounded(&file.path, max_bytes) {
         Ok(b) => b,
-        Err(e) => return Loaded::Bad(ingest::read_reason(&e)),
+        Err(reason) => return Loaded::Bad(reason),
     };
     let hash = content_hash(&bytes);
     if prev.is_some_and(|p| p.hash == hash) {
@@ -318,6 +356,36 @@ fn load(file: &SourceFile, prev: Option<&FileEntry>) -> Loaded {
         Ok(clean) => Loaded::Doc(hash, segment::segment(&clean)),
         Err(reason) => Loaded::Bad(reason),
     }
+}
+
+/// Reads a regular file, at most `max_bytes`: the size the walk saw is not trusted, since a
+/// file can grow while it is read, and a link can be replaced by `/dev/zero` between the walk
+/// and the read (which ran to 2.8 GB resident in 3 s; issue #17 row 4). The file is opened
+/// without blocking and checked to be a regular file once open, so a named pipe put in its
+/// place cannot hang the run.
+fn read_bounded(path: &std::path::Path, max_bytes: u64) -> std::result::Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path).map_err(|e| ingest::read_reason(&e))?;
+    let meta = file.metadata().map_err(|e| ingest::read_reason(&e))?;
+    if !meta.is_file() {
+        return Err(corpus::not_regular_reason(&meta));
+    }
+    // one byte past the limit tells a file at the limit from one over it
+    let limit = max_bytes.saturating_add(1);
+    let mut bytes = Vec::with_capacity(meta.len().min(limit).min(1 << 26) as usize);
+    file.take(limit).read_to_end(&mut bytes).map_err(|e| ingest::read_reason(&e))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(format!(
+            "file too large (more than the limit of {max_bytes} bytes when read, though its size was {} \
+             bytes when the corpus was walked: it is growing); raise --max-bytes to index it",
+            meta.len()
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Whether the corpus differs from what the manifest says was indexed: a file added, removed
@@ -339,14 +407,18 @@ pub fn is_stale(corpus_dir: &std::path::Path, manifest: &Manifest) -> Result<boo
     {
         return Ok(false);
     }
-    let walk = corpus::walk(corpus_dir, manifest.max_bytes)?;
+    let policy = corpus::Policy { max_bytes: manifest.max_bytes, follow_links: manifest.follow_links };
+    let walk = corpus::walk(corpus_dir, policy)?;
     let same = |size: u64, mtime: u128, f: &SourceFile| size == f.size && mtime == f.mtime_ns;
     let changed = walk.files.iter().any(|f| match (manifest.files.get(&f.name), manifest.failed.get(&f.name)) {
         (_, Some(bad)) => !same(bad.size, bad.mtime_ns, f),
         (Some(ok), None) => !same(ok.size, ok.mtime_ns, f),
         (None, None) => true,
     });
-    let present = walk.files.len() + walk.failed.len();
+    // the files kept from under a folder that cannot be listed now are present as far as
+    // the index knows (see `Run::unreadable_folder`)
+    let kept = manifest.files.keys().filter(|name| walk.under_unreadable(name)).count();
+    let present = walk.files.len() + walk.failed.len() + kept;
     let known = manifest.files.keys().chain(manifest.failed.keys().filter(|k| !manifest.files.contains_key(*k)));
     Ok(changed || known.count() != present)
 }
@@ -355,12 +427,49 @@ pub fn is_stale(corpus_dir: &std::path::Path, manifest: &Manifest) -> Result<boo
 mod tests {
     use super::*;
 
+    // Row 4 of issue #17: the size the walk saw is not a bound; the read is.
+    #[test]
+    fn a_file_that_grew_past_the_limit_since_the_walk_is_refused_naming_the_limit() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("growing.txt");
+        std::fs::write(&path, "The SACM met in Lima. ".repeat(50)).expect("write");
+        let file = SourceFile { name: "growing.txt".into(), path: path.clone(), size: 10, mtime_ns: 0 };
+        match load(&file, None, 100) {
+            Loaded::Bad(reason) => {
+                assert!(reason.starts_with("file too large (more than the limit of 100 bytes when read"), "{reason}");
+                assert!(reason.ends_with("raise --max-bytes to index it"), "{reason}");
+            }
+            _ => panic!("a file over the limit when read was taken"),
+        }
+        let len = std::fs::metadata(&path).expect("meta").len();
+        assert_eq!(read_bounded(&path, len).map(|b| b.len() as u64), Ok(len), "a file at the limit is read whole");
+        assert!(read_bounded(&path, len - 1).is_err(), "one byte over is refused");
+    }
+
+    #[test]
+    fn a_device_or_a_pipe_put_in_place_of_a_file_is_refused_without_reading_or_blocking() {
+        let zero = read_bounded(std::path::Path::new("/dev/zero"), 1 << 30);
+        assert_eq!(
+            zero.err().as_deref().and_then(|r| r.split(';').next()),
+            Some("not a regular file (a character device)")
+        );
+        let dir = tempfile::tempdir().expect("temp dir");
+        let fifo = dir.path().join("pipe.txt");
+        let c = std::ffi::CString::new(fifo.to_str().expect("utf-8").as_bytes()).expect("no NUL");
+        // SAFETY: `c` is a valid NUL-terminated path for the duration of the call
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+        // without O_NONBLOCK this open waits for a writer forever
+        let pipe = read_bounded(&fifo, 1000);
+        assert_eq!(pipe.err().as_deref().and_then(|r| r.split(';').next()), Some("not a regular file (a named pipe)"));
+    }
+
     #[test]
     fn folders_with_their_recorded_times_settle_staleness_without_looking_at_files() {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::create_dir(dir.path().join("sub")).expect("subfolder");
         std::fs::write(dir.path().join("sub/a.txt"), "A report.").expect("file");
-        let walk = corpus::walk(dir.path(), u64::MAX).expect("walk");
+        let policy = corpus::Policy { max_bytes: u64::MAX, follow_links: false };
+        let walk = corpus::walk(dir.path(), policy).expect("walk");
         assert_eq!(walk.folders.keys().collect::<Vec<_>>(), ["", "sub"]);
         // a manifest that lists no file: only the folder times can call it fresh
         let mut manifest = Manifest { folders: walk.folders.clone(), ..Manifest::current() };

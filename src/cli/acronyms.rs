@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use crate::cli::{io, print_json, Paths};
+use crate::cli::{io, print_json, render, Paths};
 use crate::error::Result;
 
 /// Arguments of `consulta acronyms`.
@@ -25,7 +25,10 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
     for r in &rows {
         let origin = match &r.id {
             Some(id) => format!("glossary: {id}"),
-            None => format!("defined in {}", r.seen_in.join(", ")),
+            None => {
+                let files: Vec<_> = r.seen_in.iter().map(|f| render::name(f)).collect();
+                format!("defined in {}", files.join(", "))
+            }
         };
         io(writeln!(out, "{:<10} {}  [{origin}]", r.acronym, r.names.join(" | ")))?;
     }

@@ -33,7 +33,7 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
         return check(&config, args.json, out);
     }
     let mut notices = Notices::new(&config, err, false);
-    let opts = ReindexOptions { full: args.full, max_bytes: args.max_bytes };
+    let opts = ReindexOptions { full: args.full, max_bytes: args.max_bytes, follow_links: args.paths.follow_links };
     let report = Engine::index(&config, opts, &mut |e| notices.event(e))?;
     if args.json {
         print_json(out, &report)?;

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use crate::cli::{io, print_json, Paths};
+use crate::cli::{io, print_json, render, Paths};
 use crate::engine::{EntityProfile, SessionProfile};
 use crate::error::Result;
 
@@ -49,7 +49,10 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
 }
 
 fn entity(out: &mut dyn Write, profile: &EntityProfile) -> std::io::Result<()> {
-    let list = |m: &BTreeMap<String, u64>| m.iter().map(|(k, v)| format!("{k} ({v})")).collect::<Vec<_>>().join(", ");
+    // keys are documents (file names) or facet values
+    let list = |m: &BTreeMap<String, u64>| {
+        m.iter().map(|(k, v)| format!("{} ({v})", render::name(k))).collect::<Vec<_>>().join(", ")
+    };
     writeln!(out, "{} [{}]", profile.id, profile.kind)?;
     writeln!(out, "English: {}", profile.names_en.join(" | "))?;
     writeln!(out, "Spanish: {}", profile.names_es.join(" | "))?;
@@ -73,7 +76,7 @@ fn entity(out: &mut dyn Write, profile: &EntityProfile) -> std::io::Result<()> {
 
 fn sessions(out: &mut dyn Write, profiles: &[SessionProfile]) -> std::io::Result<()> {
     for p in profiles {
-        writeln!(out, "{} · {}\n  id: {}", p.heading, p.doc, p.id)?;
+        writeln!(out, "{} · {}\n  id: {}", p.heading, render::name(&p.doc), render::name(&p.id))?;
         writeln!(out, "  led by: {}", if p.led_by.is_empty() { "-".into() } else { p.led_by.join(", ") })?;
         writeln!(out, "  countries: {}", p.countries.join(", "))?;
         for (title, countries) in &p.practices {

@@ -36,6 +36,10 @@ pub struct Paths {
     /// Folder of the index (created on demand).
     #[arg(long, default_value = "index", value_name = "DIR")]
     pub index: PathBuf,
+    /// Index what symlinks out of the corpus folder point to (skipped by default). An index
+    /// built with it keeps it when a search updates it; `consulta index` without it stops.
+    #[arg(long)]
+    pub follow_links: bool,
 }
 
 /// The subcommands.
@@ -58,7 +62,7 @@ pub enum Command {
 impl Paths {
     /// The engine configuration.
     pub fn config(&self) -> crate::engine::Config {
-        crate::engine::Config::new(&self.corpus, &self.index)
+        crate::engine::Config::new(&self.corpus, &self.index).follow_links(self.follow_links)
     }
 
     /// Opens the engine, building or updating the index first when it is missing or stale.

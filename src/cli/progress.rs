@@ -57,7 +57,7 @@ impl Reporter {
             }
             Progress::File { name, bytes } => {
                 if let Some(bar) = &self.bar {
-                    bar.set_message(name.to_string());
+                    bar.set_message(super::render::name(name).into_owned());
                     bar.inc(bytes);
                 }
                 if let Some(p) = &mut self.plain {
@@ -134,7 +134,8 @@ impl<'e> Notices<'e> {
                     let kept =
                         if f.kept_previous == Some(true) { " (its last good version stays searchable)" } else { "" };
                     let path = self.config.corpus.join(&f.path);
-                    let _ = writeln!(self.err, "consulta: skipped {}: {}{kept}", path.display(), f.reason);
+                    let path = super::render::name(&path.to_string_lossy()).into_owned();
+                    let _ = writeln!(self.err, "consulta: skipped {path}: {}{kept}", f.reason);
                 }
                 if self.summary && self.notices {
                     let _ = writeln!(self.err, "consulta: {}", super::index::summary(report));

@@ -5,6 +5,21 @@ use std::io::{IsTerminal, Result, Write};
 use crate::model::{Dimension, Record};
 use crate::query::{Hit, SearchResponse};
 
+/// A file name (or an id, which holds one) as the terminal should get it: control characters
+/// and the bidirectional overrides escaped (`\n`, `\u{1b}`, `\u{202e}`), so that a name
+/// cannot end a line, colour the output or reorder it. A file named
+/// `x\n\x1b[32mindexed 9 documents…` printed a fake green summary line (issue #17 row 10).
+/// Every name the CLI prints goes through here; `--json` output is escaped by serde instead.
+pub fn name(s: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !s.chars().any(unsafe_char) {
+        return s.into();
+    }
+    s.chars().map(|c| if unsafe_char(c) { c.escape_default().to_string() } else { c.to_string() }).collect()
+}
+
 /// ANSI bold for highlights: only on a terminal, and never when NO_COLOR is set.
 pub fn color_wanted(stream: &impl IsTerminal) -> bool {
     stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
@@ -64,10 +79,10 @@ pub fn results(out: &mut dyn Write, resp: &SearchResponse, color: bool) -> Resul
 pub fn hit_block(out: &mut dyn Write, rank: usize, hit: &Hit, color: bool) -> Result<()> {
     let r = &hit.record;
     writeln!(out, "{rank:>3}. {} [{}]", r.heading, r.kind.name())?;
-    writeln!(out, "     {} · {} · score {:.2}", r.doc, r.title, hit.score)?;
+    writeln!(out, "     {} · {} · score {:.2}", name(&r.doc), r.title, hit.score)?;
     writeln!(out, "     {}", facet_line(r))?;
     writeln!(out, "     {}", highlight(&hit.snippet, color))?;
-    writeln!(out, "     id: {}", r.id)
+    writeln!(out, "     id: {}", name(&r.id))
 }
 
 /// "mechanism: RCM, SACM · country: Belize · session 5 · en · 2024".
@@ -92,6 +107,17 @@ pub fn facet_line(hit: &Record) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_reach_the_terminal_with_control_characters_escaped() {
+        assert_eq!(name("informe 2024.txt"), "informe 2024.txt");
+        assert!(matches!(name("niñez/año.md"), std::borrow::Cow::Borrowed(_)), "a plain name is not copied");
+        assert_eq!(name("x.txt\n\x1b[32mindexed"), "x.txt\\n\\u{1b}[32mindexed");
+        assert_eq!(name("a\tb\r\u{7f}"), "a\\tb\\r\\u{7f}");
+        assert_eq!(name("txt.\u{202e}fdp"), "txt.\\u{202e}fdp");
+        // a backslash that is part of the name is left alone
+        assert_eq!(name(r"a\b.txt"), r"a\b.txt");
+    }
 
     #[test]
     fn highlight_with_and_without_color() {

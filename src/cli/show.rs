@@ -43,11 +43,11 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
 fn record(out: &mut dyn Write, hit: &Hit) -> std::io::Result<()> {
     let r = &hit.record;
     writeln!(out, "{} [{}]", r.heading, r.kind.name())?;
-    writeln!(out, "{} · {}", r.doc, r.title)?;
+    writeln!(out, "{} · {}", render::name(&r.doc), r.title)?;
     writeln!(out, "{}", render::facet_line(r))?;
-    writeln!(out, "id: {}", r.id)?;
+    writeln!(out, "id: {}", render::name(&r.id))?;
     if let Some(parent) = &r.parent {
-        writeln!(out, "in: {parent}")?;
+        writeln!(out, "in: {}", render::name(parent))?;
     }
     writeln!(out)?;
     match &r.roadmap {
@@ -83,10 +83,11 @@ fn roadmap_card(out: &mut dyn Write, r: &crate::model::Roadmap) -> std::io::Resu
 
 fn outline(out: &mut dyn Write, o: &Outline) -> std::io::Result<()> {
     let year = o.year.map_or("-".into(), |y| y.to_string());
-    writeln!(out, "{} · {} · {} · {year}", o.doc, o.title, o.doctype)?;
+    writeln!(out, "{} · {} · {} · {year}", render::name(&o.doc), o.title, o.doctype)?;
     for e in &o.records {
         let session = e.session.as_deref().map_or(String::new(), |x| format!(" (session {x})"));
-        writeln!(out, "  {:<16} {}{session} · {} words · {}", e.kind.name(), e.heading, e.words, e.id)?;
+        let id = render::name(&e.id);
+        writeln!(out, "  {:<16} {}{session} · {} words · {id}", e.kind.name(), e.heading, e.words)?;
     }
     Ok(())
 }

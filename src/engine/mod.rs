@@ -27,12 +27,21 @@ pub struct Config {
     pub corpus: PathBuf,
     /// The index folder (created on demand by [`Engine::open_or_build`]).
     pub index: PathBuf,
+    /// When [`Engine::open_or_build`] builds or updates the index, follow symlinks that lead
+    /// out of the corpus folder. An index built with links followed keeps following them (its
+    /// manifest says so); `false` here does not turn that off, a `consulta index` run does.
+    pub follow_links: bool,
 }
 
 impl Config {
-    /// A corpus folder and an index folder.
+    /// A corpus folder and an index folder; links out of the corpus are not followed.
     pub fn new(corpus: impl Into<PathBuf>, index: impl Into<PathBuf>) -> Config {
-        Config { corpus: corpus.into(), index: index.into() }
+        Config { corpus: corpus.into(), index: index.into(), follow_links: false }
+    }
+
+    /// The same, following symlinks out of the corpus folder when `follow` is true.
+    pub fn follow_links(self, follow: bool) -> Config {
+        Config { follow_links: follow, ..self }
     }
 }
 
@@ -75,11 +84,13 @@ pub struct ReindexOptions {
     pub full: bool,
     /// Files larger than this are refused.
     pub max_bytes: u64,
+    /// Follow symlinks that lead out of the corpus folder.
+    pub follow_links: bool,
 }
 
 impl Default for ReindexOptions {
     fn default() -> ReindexOptions {
-        ReindexOptions { full: false, max_bytes: DEFAULT_MAX_BYTES }
+        ReindexOptions { full: false, max_bytes: DEFAULT_MAX_BYTES, follow_links: false }
     }
 }
 
@@ -141,7 +152,8 @@ impl Engine {
     pub fn open_or_build(config: Config, progress: &mut dyn FnMut(Event<'_>)) -> Result<Engine> {
         if !crate::index::exists(&config.index) {
             progress(Event::Building(BuildReason::Missing));
-            match index_as(&config, ReindexOptions::default(), reindex::refresh, progress) {
+            let options = ReindexOptions { follow_links: config.follow_links, ..ReindexOptions::default() };
+            match index_as(&config, options, reindex::refresh, progress) {
                 Ok(_) => {}
                 Err(Error::Locked(_)) => wait_for_first_build(&config, progress)?,
                 Err(e) => return Err(e),
@@ -150,9 +162,12 @@ impl Engine {
         }
         let engine = Engine::open(config)?;
         let manifest = engine.reader.manifest()?;
-        if engine.config.corpus.is_dir() && reindex::is_stale(&engine.config.corpus, &manifest)? {
+        // asking to follow links of an index built without is a change of what is indexed
+        let wider = engine.config.follow_links && !manifest.follow_links;
+        if engine.config.corpus.is_dir() && (wider || reindex::is_stale(&engine.config.corpus, &manifest)?) {
             progress(Event::Building(BuildReason::Stale));
-            let options = ReindexOptions { full: false, max_bytes: manifest.max_bytes };
+            let follow_links = manifest.follow_links || engine.config.follow_links;
+            let options = ReindexOptions { full: false, max_bytes: manifest.max_bytes, follow_links };
             match index_as(&engine.config, options, reindex::refresh, progress).and_then(|_| engine.refresh()) {
                 Ok(_) => {}
                 Err(Error::Locked(_)) => progress(Event::LastCommit("another index run is updating the index")),
@@ -281,14 +296,26 @@ impl Engine {
         })
     }
 
-    /// A document named by a path into the corpus folder (`corpus/x.txt`, `./corpus/x.txt`)
-    /// is named by its file name there.
+    /// A document named by a path into the corpus folder (`corpus/x.txt`, `./corpus/x.txt`,
+    /// an absolute path, however the corpus folder itself was given) is named by its file name
+    /// there. The paths are compared as written first, then, when both exist, as the file
+    /// system resolves them: `show ./corpus/x.txt` with `--corpus /abs/corpus` found nothing.
     fn doc_name(&self, target: &str) -> String {
         let clean = |p: &Path| p.components().filter(|c| *c != Component::CurDir).collect::<PathBuf>();
-        match clean(Path::new(target)).strip_prefix(clean(&self.config.corpus)) {
-            Ok(rest) if !rest.as_os_str().is_empty() => rest.to_string_lossy().replace('\\', "/"),
-            _ => target.to_string(),
-        }
+        let inside = |target: &Path, corpus: &Path| match target.strip_prefix(corpus) {
+            Ok(rest) if !rest.as_os_str().is_empty() => Some(rest.to_string_lossy().replace('\\', "/")),
+            _ => None,
+        };
+        let resolved = || {
+            let corpus = std::fs::canonicalize(&self.config.corpus).ok()?;
+            // the file itself may be gone (its records are still indexed): resolve its folder
+            let path = Path::new(target);
+            let folder = std::fs::canonicalize(path.parent().filter(|p| !p.as_os_str().is_empty())?).ok()?;
+            inside(&folder.join(path.file_name()?), &corpus)
+        };
+        inside(&clean(Path::new(target)), &clean(&self.config.corpus))
+            .or_else(resolved)
+            .unwrap_or_else(|| target.to_string())
     }
 }
 
@@ -308,6 +335,7 @@ fn index_as(
         index: config.index.clone(),
         full: options.full,
         max_bytes: options.max_bytes,
+        follow_links: options.follow_links,
     };
     let report = guard::guarded(&config.index, || run(&opts, &mut |p| progress(Event::Indexing(p))))?;
     progress(Event::Built(&report));

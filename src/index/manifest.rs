@@ -104,6 +104,10 @@ pub struct Manifest {
     /// update it may trigger use the limit the user chose.
     #[serde(default = "default_max_bytes")]
     pub max_bytes: u64,
+    /// Whether the run that wrote it followed symlinks out of the corpus folder
+    /// (`--follow-links`), so that a search's staleness check and update walk the same way.
+    #[serde(default)]
+    pub follow_links: bool,
     /// The corpus folders the run walked and their modification times then (see
     /// [`crate::reindex::is_stale`]).
     #[serde(default)]

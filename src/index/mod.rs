@@ -36,14 +36,7 @@ impl From<TantivyError> for Error {
             }
             // what reading a memory-mapped file's bytes can fail with: they are not what was
             // written (a decompression or decoding failure), or end too soon
-            TantivyError::IoError(io)
-                if matches!(
-                    io.kind(),
-                    std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::Other
-                ) =>
-            {
-                Some(format!("a file cannot be decoded: {io}"))
-            }
+            TantivyError::IoError(io) if decoding_failure(io) => Some(format!("a file cannot be decoded: {io}")),
             TantivyError::OpenReadError(OpenReadError::IncompatibleIndex(_)) | TantivyError::IncompatibleIndex(_) => {
                 Some("a file of an unknown format".to_string())
             }
@@ -53,6 +46,26 @@ impl From<TantivyError> for Error {
             Some(detail) => Error::Damaged { path: Default::default(), detail },
             None => Error::Index(crate::error::Internal::caused_by(e.to_string(), e)),
         }
+    }
+}
+
+/// Whether an I/O error from tantivy says that bytes read from an index file are not what was
+/// written (a decompression or decoding failure, or a file ending too soon), as opposed to a
+/// failure of the system (a full disk, a permission): those carry an OS error code.
+fn decoding_failure(io: &std::io::Error) -> bool {
+    // an OS error anywhere in the chain (tantivy wraps them in errors of its own)
+    let mut os_error = io.raw_os_error().is_some();
+    let mut next: Option<&(dyn std::error::Error + 'static)> = io.get_ref().map(|e| e as _);
+    while let Some(e) = next {
+        os_error |= e.downcast_ref::<std::io::Error>().is_some_and(|e| e.raw_os_error().is_some());
+        next = e.source();
+    }
+    // and in the words, where a wrapper kept only those
+    os_error |= io.to_string().contains("(os error ");
+    match io.kind() {
+        std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof => true,
+        std::io::ErrorKind::Other => !os_error,
+        _ => false,
     }
 }
 
