@@ -135,6 +135,9 @@ pub struct Section {
     /// For roadmaps: their parts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roadmap: Option<Roadmap>,
+    /// For records of a paged source (PDF): the first and last page they span, 1-based.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<[u32; 2]>,
 }
 
 /// A roadmap's parts, as its record lays them out.
@@ -309,6 +312,9 @@ pub struct Record {
     /// For roadmaps: theme, subtopics, objectives, outcomes and indicators.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roadmap: Option<Roadmap>,
+    /// For records of a paged source (PDF): the first and last page they span, 1-based.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<[u32; 2]>,
 }
 
 impl Record {
@@ -330,6 +336,7 @@ impl Record {
             text: section.text,
             parent: section.parent,
             roadmap: section.roadmap,
+            pages: section.pages,
         }
     }
 }

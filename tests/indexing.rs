@@ -414,7 +414,7 @@ fn a_file_that_turns_bad_keeps_its_last_good_version() {
         failed(&report),
         &vec![serde_json::json!({
             "path": "turns.txt",
-            "reason": "binary file (contains NUL bytes); only reports in .txt or .md files can be indexed",
+            "reason": "binary file (contains NUL bytes), not plain text; save it as UTF-8 text, or give it the extension of its real format",
             "kept_previous": true,
         })],
         "{report}"
@@ -464,8 +464,8 @@ fn other_file_types_are_skipped_not_failed() {
     assert_eq!(
         report["skipped"],
         serde_json::json!([
-            {"path": "notes.docx", "reason": "not a .txt or .md file"},
-            {"path": "photo.jpg", "reason": "not a .txt or .md file"},
+            {"path": "notes.docx", "reason": "not a .txt, .md or .pdf file"},
+            {"path": "photo.jpg", "reason": "not a .txt, .md or .pdf file"},
         ]),
         "{report}"
     );

@@ -6,6 +6,7 @@ mod engine;
 mod hardening;
 mod hardening_walk;
 mod indexing;
+mod pdf;
 mod relevance;
 mod search;
 mod util;

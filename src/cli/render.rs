@@ -101,6 +101,11 @@ pub fn facet_line(hit: &Record) -> String {
     if let Some(y) = hit.year {
         parts.push(y.to_string());
     }
+    match hit.pages {
+        Some([first, last]) if first == last => parts.push(format!("p. {first}")),
+        Some([first, last]) => parts.push(format!("p. {first}–{last}")),
+        None => {}
+    }
     parts.join(" · ")
 }
 

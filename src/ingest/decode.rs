@@ -18,10 +18,9 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
         }
         text
     } else if bytes.contains(&0) {
-        return Err(format!(
-            "binary file (contains NUL bytes); only reports in {} files can be indexed",
-            super::formats::described()
-        ));
+        return Err("binary file (contains NUL bytes), not plain text; save it as UTF-8 text, or give it the \
+             extension of its real format"
+            .into());
     } else {
         utf8_or_legacy(bytes)
     };

@@ -5,6 +5,7 @@ pub mod clean;
 pub mod corpus;
 pub mod decode;
 pub mod formats;
+pub mod pdf;
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
@@ -20,6 +21,9 @@ pub struct CleanDoc {
     pub file: String,
     /// The cleaned content.
     pub content: Cleaned,
+    /// For a paged source (PDF): each page's text, in order, for the pages of each record.
+    /// Empty for sources without pages.
+    pub pages: Vec<String>,
 }
 
 /// Decodes and cleans plain text; the error is the reason the bytes were refused.
@@ -30,7 +34,7 @@ pub fn from_bytes(bytes: &[u8], file: &str) -> std::result::Result<CleanDoc, Str
     if content.paragraphs.is_empty() {
         return Err("no text left after removing captions, contents and page numbers".into());
     }
-    Ok(CleanDoc { file: file.to_string(), content })
+    Ok(CleanDoc { file: file.to_string(), content, pages: Vec::new() })
 }
 
 /// NFC and `\n` line ends: PDF exports carry decomposed accents that would otherwise split

@@ -13,6 +13,7 @@
 pub mod acronyms;
 pub mod headings;
 pub mod meta;
+pub mod pages;
 mod practice;
 mod roadmap;
 pub mod toc;
@@ -89,7 +90,9 @@ pub fn segment(doc: &CleanDoc) -> Document {
     drafts = drafts.into_iter().flat_map(split_passages).collect();
     let sections = finish(&meta, drafts);
     let acronyms = acronyms::mine(&paras.iter().map(String::as_str).collect::<Vec<_>>());
-    Document { meta, sections, acronyms }
+    let mut document = Document { meta, sections, acronyms };
+    pages::assign(&mut document, &doc.pages);
+    document
 }
 
 /// A heading that ends a title block: one with its own number, or the contents. Unnumbered
@@ -464,6 +467,7 @@ fn record(
         text,
         parent: None,
         roadmap: None,
+        pages: None,
     }
 }
 
