@@ -17,6 +17,7 @@ pub mod entities;
 pub mod fold;
 pub mod lang;
 mod memo;
+pub mod spelling;
 pub mod thesaurus;
 pub mod words;
 
@@ -34,7 +35,7 @@ use memo::TermMemo;
 pub use fold::fold;
 
 /// Bump when analysis output changes, so existing indexes are rebuilt.
-pub const ANALYZER_VERSION: u32 = 2;
+pub const ANALYZER_VERSION: u32 = 4;
 
 /// Words longer than this (in bytes) are not indexed: they are URLs or debris, not words.
 const MAX_TOKEN_BYTES: usize = 60;
@@ -236,9 +237,13 @@ fn stemmed_term<'s>(lang: Lang, word: &str, stem: bool, scratch: &'s mut Scratch
         return None;
     }
     if stem && !term.bytes().any(|b| b.is_ascii_digit()) {
-        // Snowball expects lowercase with accents
+        // Snowball expects lowercase with accents; British spellings are spelled the American
+        // way first, so that both meet
         let lower = fold::lower(word);
-        let restored = if lang == Lang::Es { restore_accent(&lower) } else { None };
+        let restored = match lang {
+            Lang::Es => restore_accent(&lower),
+            Lang::En => spelling::american(&lower),
+        };
         let stemmer = match lang {
             Lang::En => &*EN_STEMMER,
             Lang::Es => &*ES_STEMMER,

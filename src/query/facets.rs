@@ -51,6 +51,61 @@ fn resolve(dim: Dimension, value: &str) -> Result<String> {
     })
 }
 
+/// Checks resolved filter values against the values the index holds (`known`), so that a
+/// filter that can match nothing says why: an unknown value is a usage error naming the
+/// closest known ones ("did you mean CSM?"). A document may be named without its extension.
+pub fn check_filters(filters: &mut Filters, known: impl Fn(Dimension) -> Vec<String>) -> Result<()> {
+    for (dim, values) in filters.iter_mut() {
+        if matches!(dim, Dimension::Entity | Dimension::Primary) {
+            continue;
+        }
+        let known = known(*dim);
+        for value in values.iter_mut() {
+            if known.iter().any(|k| k == value) {
+                continue;
+            }
+            if *dim == Dimension::Doc {
+                let stem = |k: &String| k.rsplit_once('.').map_or(k.clone(), |(s, _)| s.to_string());
+                if let Some(k) = known.iter().find(|k| stem(k) == *value) {
+                    *value = k.clone();
+                    continue;
+                }
+            }
+            return Err(Error::Usage(unknown_value(*dim, value, &known)));
+        }
+    }
+    Ok(())
+}
+
+/// "unknown --mechanism "CMS": no record has it; did you mean CSM? (known: …)".
+fn unknown_value(dim: Dimension, value: &str, known: &[String]) -> String {
+    let folded = |s: &str| crate::analyze::fold::fold(s).into_owned();
+    let typed = folded(value);
+    // a mechanism or a country is also suggested by the names it goes by ("CSM" for SACM)
+    let aliases: Vec<String> = match dim {
+        Dimension::Mechanism | Dimension::Country => GLOSSARY
+            .entities()
+            .iter()
+            .filter(|e| known.contains(&e.id))
+            .flat_map(|e| e.aliases.iter().cloned())
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut close: Vec<(f64, &String)> =
+        known.iter().chain(&aliases).map(|k| (strsim::normalized_damerau_levenshtein(&typed, &folded(k)), k)).collect();
+    close.dedup_by(|a, b| a.1 == b.1);
+    close.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    let suggestions: Vec<&str> = close.iter().filter(|(s, _)| *s >= 0.5).take(3).map(|(_, k)| k.as_str()).collect();
+    let hint = match suggestions.as_slice() {
+        [] => String::new(),
+        s => format!("; did you mean {}?", s.join(" or ")),
+    };
+    let mut all: Vec<&str> = known.iter().map(String::as_str).collect();
+    all.sort_unstable();
+    let listed = if all.len() <= 12 { format!(" (known: {})", all.join(", ")) } else { String::new() };
+    format!("unknown --{} {value:?}: no record has it{hint}{listed}", dim.name())
+}
+
 /// What a search reads for every match, per segment, held in memory: the values of some
 /// dimensions (every response dimension for a search; from their raw fast fields) and the
 /// ranking prior. Reading values from tantivy's columns cost about 190 ns per match (most of a
@@ -166,6 +221,13 @@ impl SegmentTables {
         let own = &self.slots[self.starts[d] as usize..self.starts[d + 1] as usize];
         let slots = own.iter().chain(self.combined(self.combination[d]));
         slots.map(|&slot| &self.names[slot as usize]).find(|(i, _)| *i == dim).map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of `dim` in the segment (names of dictionaries hold values of records
+    /// since deleted too, which is harmless for telling a typed value from a known one).
+    pub fn values(&self, dim: Dimension) -> impl Iterator<Item = &str> {
+        let d = self.dims.iter().position(|x| *x == dim);
+        self.names.iter().filter(move |(i, _)| Some(*i) == d).map(|(_, v)| v.as_str())
     }
 
     /// Empty counters: one per slot, then one per combination.

@@ -281,6 +281,13 @@ impl Searchable {
         // a `field:value` of the query is one more filter, ANDed with those of the request
         let typed: Vec<(Dimension, Vec<String>)> = parsed.filters.iter().map(|(d, v)| (*d, vec![v.clone()])).collect();
         filters.extend(facets::resolve_filters(typed.iter().map(|(d, v)| (*d, v.as_slice())))?);
+        let tables = self.tables()?;
+        facets::check_filters(&mut filters, |dim| {
+            let mut all: Vec<String> = tables.iter().flat_map(|t| t.values(dim)).map(String::from).collect();
+            all.sort_unstable();
+            all.dedup();
+            all
+        })?;
         let has_text = expand::has_text(&parsed);
         if !has_text && filters.is_empty() && parsed.exclude.is_empty() {
             return Err(Error::Usage(if req.query.trim().is_empty() {
