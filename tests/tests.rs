@@ -3,6 +3,7 @@
 mod cli;
 mod corpus;
 mod engine;
+mod hardening_text;
 mod indexing;
 mod relevance;
 mod search;

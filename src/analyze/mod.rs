@@ -15,6 +15,7 @@
 
 pub mod entities;
 pub mod fold;
+pub mod invisible;
 pub mod lang;
 mod memo;
 pub mod thesaurus;
@@ -34,7 +35,7 @@ use memo::TermMemo;
 pub use fold::fold;
 
 /// Bump when analysis output changes, so existing indexes are rebuilt.
-pub const ANALYZER_VERSION: u32 = 2;
+pub const ANALYZER_VERSION: u32 = 3;
 
 /// Words longer than this (in bytes) are not indexed: they are URLs or debris, not words.
 const MAX_TOKEN_BYTES: usize = 60;
@@ -80,11 +81,13 @@ impl Analyzer {
         }
     }
 
-    /// Analyzes `text`. Text that is not in NFC is normalized first; offsets then refer to
-    /// the normalized text (ingest and the query parser always pass NFC, so this is rare).
+    /// Analyzes `text`. Text that is not in NFC or holds [`invisible`] characters is
+    /// normalized first; offsets then refer to the normalized text (ingest and the query parser
+    /// always pass it normalized, so this is rare).
     pub fn analyze(self, text: &str) -> Vec<Token> {
+        let text = invisible::strip(text);
         if is_nfc_quick(text.chars()) == IsNormalized::Yes {
-            self.analyze_nfc(text)
+            self.analyze_nfc(&text)
         } else {
             let nfc: String = text.nfc().collect();
             self.analyze_nfc(&nfc)

@@ -1,0 +1,82 @@
+//! Hardening issue #17, the rows about text: invisible characters inside words (row 11),
+//! cleaning and contents alignment that stay linear (row 13), capped titles and session values
+//! (row 14), and messages that name what is wrong (row 15). Each corpus lives in a temp dir and
+//! goes through the binary.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use serde_json::Value;
+
+use crate::util::run_in;
+
+/// A temp dir holding `corpus/`; the index goes to `index/` beside it.
+struct Corpus {
+    dir: tempfile::TempDir,
+}
+
+impl Corpus {
+    fn with(files: &[(&str, &[u8])]) -> Corpus {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("corpus")).expect("mkdir corpus");
+        for (name, bytes) in files {
+            std::fs::write(dir.path().join("corpus").join(name), bytes).expect("write corpus file");
+        }
+        Corpus { dir }
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn index_dir(&self) -> PathBuf {
+        self.root().join("index")
+    }
+
+    /// `consulta index --json`: the exit code, the report and stderr.
+    fn index(&self) -> (Option<i32>, Value, String) {
+        let out = run_in(self.root(), &["index", "--json"]);
+        let report = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("index --json printed no JSON ({e}); stderr: {}", stderr(&out)));
+        (out.status.code(), report, stderr(&out))
+    }
+
+    /// `consulta search ARGS --json --no-expand` on the committed index (`--corpus` names no
+    /// folder, so the search does not reindex).
+    fn search(&self, args: &[&str]) -> Output {
+        let index = self.index_dir().to_str().expect("utf-8 temp path").to_string();
+        let mut all = vec!["search", "--json", "--no-expand", "--index", &index, "--corpus", "no-such-corpus"];
+        all.extend_from_slice(args);
+        run_in(self.root(), &all)
+    }
+
+    /// The headings of the hits of a search that must succeed.
+    fn hits(&self, args: &[&str]) -> Vec<Value> {
+        let out = self.search(args);
+        assert_eq!(out.status.code(), Some(0), "search {args:?}: {}", stderr(&out));
+        let resp: Value = serde_json::from_slice(&out.stdout).expect("search --json prints JSON");
+        resp["hits"].as_array().expect("hits is an array").clone()
+    }
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Row 11: PDF exports leave soft hyphens, zero-width and bidi characters inside words.
+#[test]
+fn words_holding_invisible_characters_are_found_as_typed() {
+    let text = "Report on traf\u{ad}ficking and mi\u{200b}gración policies in \u{202a}Belize\u{202c}.\n";
+    let corpus = Corpus::with(&[("pdf.txt", text.as_bytes()), ("other.txt", b"Unrelated notes on fisheries.\n")]);
+    let (code, report, err) = corpus.index();
+    assert_eq!(code, Some(0), "{report}\n{err}");
+    for word in ["trafficking", "migración", "Belize", "traf\u{ad}ficking", "\u{2067}Beli\u{200d}ze\u{2069}"] {
+        let hits = corpus.hits(&["--", word]);
+        assert_eq!(hits.len(), 1, "{word:?} finds the one record: {hits:?}");
+        assert_eq!(hits[0]["doc"], "pdf.txt", "{word:?}");
+    }
+    // the stored text is clean too: a snippet shows no invisible character
+    let hits = corpus.hits(&["--", "Belize"]);
+    let shown = hits[0].to_string();
+    assert!(!shown.contains('\u{ad}') && !shown.contains('\u{202a}'), "{shown}");
+}
