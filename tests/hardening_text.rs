@@ -80,3 +80,20 @@ fn words_holding_invisible_characters_are_found_as_typed() {
     let shown = hits[0].to_string();
     assert!(!shown.contains('\u{ad}') && !shown.contains('\u{202a}'), "{shown}");
 }
+
+/// Row 13: cleaning once looked for the end of a link from each `[` and `<` to the end of the
+/// file (1.6 MB of them took 12.7 s). The unit tests of `ingest::clean` check that each search
+/// stops at its line; here 400 KB of them index, and keep their words.
+#[test]
+fn a_file_full_of_unclosed_brackets_indexes_whole() {
+    let line = "The meeting [see annex and <note on the CSM [draft of the session on governance.\n\n";
+    let mut text = line.repeat(400_000 / line.len());
+    text.push_str("Closing words on quetzalcoatl.\n");
+    let corpus = Corpus::with(&[("brackets.md", text.as_bytes())]);
+    let (code, report, err) = corpus.index();
+    assert_eq!(code, Some(0), "{report}\n{err}");
+    assert_eq!(corpus.hits(&["--", "quetzalcoatl"]).len(), 1, "the last paragraph is kept");
+    let hits = corpus.hits(&["--limit", "1", "--", "annex"]);
+    let text = hits[0]["text"].as_str().unwrap_or_default();
+    assert!(text.starts_with(&line[..line.len() - 2]), "unclosed marks stay as text: {}", &text[..200]);
+}
