@@ -97,3 +97,40 @@ fn a_file_full_of_unclosed_brackets_indexes_whole() {
     let text = hits[0]["text"].as_str().unwrap_or_default();
     assert!(text.starts_with(&line[..line.len() - 2]), "unclosed marks stay as text: {}", &text[..200]);
 }
+
+/// Row 14: a document whose first paragraph is huge took all of it (920,000 chars here) as its
+/// title, printed with every hit. Headings are capped alike.
+#[test]
+fn a_huge_first_paragraph_gives_a_short_title() {
+    let huge = "Regional migration governance and cooperation ".repeat(20_000);
+    let text = format!("{huge}\n\nCONTENTS\n\n{huge}\t3\n\nSecond paragraph on zanzibarite policies.\n");
+    let corpus = Corpus::with(&[("huge.txt", text.as_bytes())]);
+    let (code, report, err) = corpus.index();
+    assert_eq!(code, Some(0), "{report}\n{err}");
+    for hit in corpus.hits(&["--", "governance"]).iter().chain(&corpus.hits(&["--", "zanzibarite"])) {
+        for field in ["title", "heading"] {
+            let value = hit[field].as_str().unwrap_or_default();
+            assert!(value.chars().count() <= 200, "{field} of {} chars", value.chars().count());
+        }
+        let title = hit["title"].as_str().unwrap_or_default();
+        assert!(title.starts_with("Regional migration governance") && title.ends_with('…'), "{title}");
+    }
+}
+
+/// Row 14: `--session=-1` filtered on session 1 (leading punctuation was trimmed).
+#[test]
+fn a_session_value_that_is_no_label_is_a_usage_error() {
+    let corpus =
+        Corpus::with(&[("s.txt", b"SESSION 1: MIGRATION GOVERNANCE\n\nColombia led the session on governance.\n")]);
+    let (code, report, err) = corpus.index();
+    assert_eq!(code, Some(0), "{report}\n{err}");
+    assert_eq!(corpus.hits(&["--session", "1", "--", "governance"]).len(), 1);
+    assert_eq!(corpus.hits(&["--session", "I", "--", "governance"]).len(), 1, "a roman numeral is read");
+    for bad in ["--session=-1", "--session=1x"] {
+        let out = corpus.search(&[bad, "--", "governance"]);
+        let value = bad.trim_start_matches("--session=");
+        assert_eq!(out.status.code(), Some(2), "{bad}: {}", stderr(&out));
+        assert!(stderr(&out).contains(&format!("session {value:?}")), "{bad}: {}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{bad}: nothing is printed as if found");
+    }
+}
