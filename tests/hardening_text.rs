@@ -134,3 +134,51 @@ fn a_session_value_that_is_no_label_is_a_usage_error() {
         assert!(out.stdout.is_empty(), "{bad}: nothing is printed as if found");
     }
 }
+
+fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+    text.encode_utf16().flat_map(|u| if big_endian { u.to_be_bytes() } else { u.to_le_bytes() }).collect()
+}
+
+fn utf32(text: &str, big_endian: bool) -> Vec<u8> {
+    text.chars().flat_map(|c| if big_endian { (c as u32).to_be_bytes() } else { (c as u32).to_le_bytes() }).collect()
+}
+
+/// Row 15: UTF-16 without a byte-order mark was refused as binary, UTF-32 as undecodable.
+#[test]
+fn utf16_without_bom_and_utf32_are_decoded() {
+    let text = |word: &str| format!("Informe de la reunión sobre niñez migrante y {word}.\n");
+    let files = [
+        ("le16.txt", utf16(&text("alpacaflux"), false)),
+        ("be16.txt", utf16(&text("borealumen"), true)),
+        ("le32.txt", [utf32("\u{feff}", false), utf32(&text("cirrovela"), false)].concat()),
+        ("be32.txt", utf32(&text("dunamarte"), true)),
+    ];
+    let corpus = Corpus::with(&files.iter().map(|(n, b)| (*n, b.as_slice())).collect::<Vec<_>>());
+    let (code, report, err) = corpus.index();
+    assert_eq!(code, Some(0), "every file decodes: {report}\n{err}");
+    for (file, word) in
+        [("le16.txt", "alpacaflux"), ("be16.txt", "borealumen"), ("le32.txt", "cirrovela"), ("be32.txt", "dunamarte")]
+    {
+        let hits = corpus.hits(&["--", word]);
+        assert_eq!(hits.len(), 1, "{word}: {hits:?}");
+        assert_eq!(hits[0]["doc"], file);
+        assert!(hits[0]["text"].as_str().is_some_and(|t| t.contains("niñez migrante")), "{file} decoded right");
+    }
+}
+
+/// Row 15: a query of one 100,000-char word said it had "only stop words or punctuation"
+/// (and printed all of it); the file it came from indexes what it can.
+#[test]
+fn a_word_longer_than_any_indexed_is_named_as_such() {
+    let long = "a".repeat(100_000);
+    let text = format!("Report on migration {long} and Belize.\n");
+    let corpus = Corpus::with(&[("long.txt", text.as_bytes()), ("only.txt", format!("{long}\n").as_bytes())]);
+    let (code, report, err) = corpus.index();
+    assert_eq!((code, &report["failed"]), (Some(0), &Value::Array(Vec::new())), "{report}\n{err}");
+    assert_eq!(corpus.hits(&["--", "Belize"]).len(), 1, "the other words of the file are indexed");
+    let out = corpus.search(&["--", &long]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("(100000 characters) is longer than the longest word indexed (60 bytes"), "{err}");
+    assert!(err.len() < 400, "the word is not printed whole: {} bytes", err.len());
+}

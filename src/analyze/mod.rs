@@ -38,7 +38,13 @@ pub use fold::fold;
 pub const ANALYZER_VERSION: u32 = 3;
 
 /// Words longer than this (in bytes) are not indexed: they are URLs or debris, not words.
-const MAX_TOKEN_BYTES: usize = 60;
+pub const MAX_TOKEN_BYTES: usize = 60;
+
+/// The first word of `text` too long to be indexed (see [`MAX_TOKEN_BYTES`]), if any: a
+/// query made of such words finds nothing, and must say why.
+pub fn first_too_long(text: &str) -> Option<&str> {
+    words::Words::new(text).map(|w| w.text).find(|w| w.len() > MAX_TOKEN_BYTES)
+}
 
 /// One analyzed token.
 #[derive(Debug, Clone, PartialEq, Eq)]
