@@ -182,3 +182,15 @@ fn a_word_longer_than_any_indexed_is_named_as_such() {
     assert!(err.contains("(100000 characters) is longer than the longest word indexed (60 bytes"), "{err}");
     assert!(err.len() < 400, "the word is not printed whole: {} bytes", err.len());
 }
+
+/// Found while fixing row 13: a private-use char (U+E000, where PDF exports map symbols) at
+/// the end of a paragraph was taken for a footnote placeholder and panicked the whole run.
+#[test]
+fn a_private_use_char_of_the_document_is_kept_as_text() {
+    let text = "Symbol \u{E000} here and words.\n\nA second paragraph ends in \u{E000}\n";
+    let corpus = Corpus::with(&[("pua.txt", text.as_bytes())]);
+    let (code, report, err) = corpus.index();
+    assert_eq!(code, Some(0), "{report}\n{err}");
+    let hits = corpus.hits(&["--", "second"]);
+    assert!(hits[0]["text"].as_str().is_some_and(|t| t.ends_with("ends in \u{E000}")), "{hits:?}");
+}

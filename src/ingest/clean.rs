@@ -379,17 +379,42 @@ fn is_page_number(line: &str) -> bool {
 /// Attaches each extracted Word footnote to the paragraph that held it and drops the placeholder.
 fn link_word_footnotes(out: &mut Cleaned, bodies: &[(String, String)]) {
     for (p, para) in out.paragraphs.iter_mut().enumerate() {
-        while let Some(open) = para.find(FN_OPEN) {
-            let close = para[open..].find(FN_CLOSE).map_or(para.len(), |c| open + c + FN_CLOSE.len_utf8());
-            let n: usize = para[open + FN_OPEN.len_utf8()..close - FN_CLOSE.len_utf8()].parse().unwrap_or(usize::MAX);
-            if let Some((label, text)) = bodies.get(n) {
-                out.footnotes.push(Footnote { label: label.clone(), text: text.clone(), paragraph: p });
-            }
-            para.replace_range(open..close, "");
+        if para.contains(FN_OPEN) {
+            *para = without_placeholders(para, |n| {
+                if let Some((label, text)) = bodies.get(n) {
+                    out.footnotes.push(Footnote { label: label.clone(), text: text.clone(), paragraph: p });
+                }
+            });
         }
         collapse_in_place(para);
     }
     out.paragraphs.retain(|p| !p.is_empty());
+}
+
+/// `para` without its footnote placeholders, calling `found` with each one's number, in one
+/// pass (removing them one by one moved the rest of the paragraph each time). A private-use
+/// char of the document itself, not followed by a number and [`FN_CLOSE`], is kept as text:
+/// PDF exports map symbols there, and one once cut its paragraph short, or panicked.
+fn without_placeholders(para: &str, mut found: impl FnMut(usize)) -> String {
+    let mut kept = String::with_capacity(para.len());
+    let mut rest = para;
+    while let Some(open) = rest.find(FN_OPEN) {
+        kept.push_str(&rest[..open]);
+        let after = &rest[open + FN_OPEN.len_utf8()..];
+        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        match after[digits..].strip_prefix(FN_CLOSE) {
+            Some(tail) if digits > 0 => {
+                found(after[..digits].parse().unwrap_or(usize::MAX));
+                rest = tail;
+            }
+            _ => {
+                kept.push(FN_OPEN);
+                rest = after;
+            }
+        }
+    }
+    kept.push_str(rest);
+    kept
 }
 
 /// Attaches "¹…" footnotes to the last paragraph before them that carries the same superscript
@@ -543,6 +568,13 @@ mod tests {
         assert_eq!(autolink("<https://bit.ly/x\n>"), None);
         assert_eq!(autolink("<a href>"), None);
         assert_eq!(remove_translator_notes("a [TRANSLATOR: open\nb [N. del T.: x] c"), "a \nb  c");
+    }
+
+    #[test]
+    fn private_use_chars_of_the_document_are_kept() {
+        let c = clean("Symbol \u{E000} here.[footnoteRef:1] [1: . A note.] And \u{E000}\n");
+        assert_eq!(c.paragraphs, ["Symbol \u{E000} here. And \u{E000}"]);
+        assert_eq!(c.footnotes.len(), 1);
     }
 
     #[test]
