@@ -4,6 +4,7 @@ mod cli;
 mod corpus;
 mod engine;
 mod hardening;
+mod hardening_text;
 mod hardening_walk;
 mod indexing;
 mod pdf;

@@ -15,6 +15,7 @@
 
 pub mod entities;
 pub mod fold;
+pub mod invisible;
 pub mod lang;
 mod memo;
 pub mod spelling;
@@ -38,7 +39,13 @@ pub use fold::fold;
 pub const ANALYZER_VERSION: u32 = 4;
 
 /// Words longer than this (in bytes) are not indexed: they are URLs or debris, not words.
-const MAX_TOKEN_BYTES: usize = 60;
+pub const MAX_TOKEN_BYTES: usize = 60;
+
+/// The first word of `text` too long to be indexed (see [`MAX_TOKEN_BYTES`]), if any: a
+/// query made of such words finds nothing, and must say why.
+pub fn first_too_long(text: &str) -> Option<&str> {
+    words::Words::new(text).map(|w| w.text).find(|w| w.len() > MAX_TOKEN_BYTES)
+}
 
 /// One analyzed token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,11 +88,13 @@ impl Analyzer {
         }
     }
 
-    /// Analyzes `text`. Text that is not in NFC is normalized first; offsets then refer to
-    /// the normalized text (ingest and the query parser always pass NFC, so this is rare).
+    /// Analyzes `text`. Text that is not in NFC or holds [`invisible`] characters is
+    /// normalized first; offsets then refer to the normalized text (ingest and the query parser
+    /// always pass it normalized, so this is rare).
     pub fn analyze(self, text: &str) -> Vec<Token> {
+        let text = invisible::strip(text);
         if is_nfc_quick(text.chars()) == IsNormalized::Yes {
-            self.analyze_nfc(text)
+            self.analyze_nfc(&text)
         } else {
             let nfc: String = text.nfc().collect();
             self.analyze_nfc(&nfc)

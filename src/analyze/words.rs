@@ -46,9 +46,16 @@ pub fn with_words<'t, R>(text: &'t str, f: impl FnOnce(&[Word<'t>]) -> R) -> R {
     let mut list = recycle(SPARE.take());
     list.extend(Words::new(text));
     let out = f(&list);
-    SPARE.set(recycle(list));
+    // a list grown for one huge record (a 49 MB single-line file: 7 M words, 48 bytes each)
+    // is freed, not kept for the rest of the build
+    if list.capacity() <= MAX_SPARE_WORDS {
+        SPARE.set(recycle(list));
+    }
     out
 }
+
+/// The largest list [`with_words`] keeps for the next call: ten times a long report.
+const MAX_SPARE_WORDS: usize = 1 << 20;
 
 /// An emptied list of another lifetime in the same allocation (`Vec`'s in-place collect: the
 /// element layouts are equal and no element is left to map).
@@ -447,6 +454,9 @@ mod tests {
         SPARE.set(before);
         with_words("one", |w| assert_eq!(w.len(), 1));
         assert_eq!(SPARE.take().capacity(), capacity, "the list was reused, not reallocated");
+        let huge = "word ".repeat(MAX_SPARE_WORDS + 1);
+        assert_eq!(with_words(&huge, <[Word]>::len), MAX_SPARE_WORDS + 1);
+        assert_eq!(SPARE.take().capacity(), 0, "a huge list is not kept");
     }
 
     #[test]

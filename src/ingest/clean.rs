@@ -10,6 +10,8 @@
 
 use std::borrow::Cow;
 
+use rustc_hash::FxHashMap;
+
 use crate::analyze::words::{floor_boundary, offset_in};
 
 /// A footnote, kept as its own record.
@@ -156,41 +158,59 @@ fn strip_markup(text: &str) -> String {
     out
 }
 
+/// The notes translators leave in the text, removed with what they hold.
+const TRANSLATOR_NOTES: [&str; 4] = ["[TRANSLATOR:", "[Translator:", "[NOTA DEL TRADUCTOR:", "[N. del T.:"];
+
+/// Removes `[TRANSLATOR: …]`-style notes in one pass: each `[` is looked at once, and a note
+/// is skipped whole, so the text is read once however many notes it holds. A note left open
+/// ends at the end of its line rather than swallowing the rest of the document.
 fn remove_translator_notes(text: &str) -> Cow<'_, str> {
-    const NOTES: [&str; 4] = ["[TRANSLATOR:", "[Translator:", "[NOTA DEL TRADUCTOR:", "[N. del T.:"];
-    if !text.match_indices('[').any(|(at, _)| NOTES.iter().any(|n| text[at..].starts_with(n))) {
+    let is_note = |at: usize| TRANSLATOR_NOTES.iter().any(|n| text[at..].starts_with(n));
+    if !text.match_indices('[').any(|(at, _)| is_note(at)) {
         return Cow::Borrowed(text);
     }
-    let mut out = text.to_string();
-    for note in NOTES {
-        while let Some(at) = out.find(note) {
-            let end = matching_bracket(&out[at..]).map_or(out.len(), |e| at + e + 1);
-            out.replace_range(at..end, "");
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for (at, _) in text.match_indices('[') {
+        if at < from || !is_note(at) {
+            continue;
         }
+        out.push_str(&text[from..at]);
+        let line_end = text[at..].find('\n').map_or(text.len(), |e| at + e);
+        from = matching_bracket(&text[at..]).map_or(line_end, |e| at + e + 1);
     }
+    out.push_str(&text[from..]);
     Cow::Owned(out)
 }
 
-/// `[label](target)` → (label, rest).
+/// The longest link target looked for: past it a `](` opens no link (a real target is a URL
+/// or an anchor), and a long run of `[x](` without `)` is not read to its end for each `(`.
+const MAX_LINK_TARGET: usize = 2048;
+
+/// `[label](target)` → (label, rest). The label ends at the first `]`, and a `[` or a line
+/// end before it means no link: each search stops where the next `[` starts its own, so
+/// cleaning reads a text full of unclosed `[` once, not once per `[` (1.6 MB of them took
+/// 12.7 s).
 fn markdown_link(s: &str) -> Option<(&str, &str)> {
-    let close = s.find("](")?;
+    let close = 1 + s[1..].bytes().position(|b| matches!(b, b']' | b'[' | b'\n'))?;
+    if !s[close..].starts_with("](") {
+        return None;
+    }
     let label = &s[1..close];
-    if label.contains(['[', ']', '\n']) {
-        return None;
-    }
     let after = &s[close + 2..];
-    let end = after.find(')')?;
-    if after[..end].contains(char::is_whitespace) {
-        return None;
-    }
-    Some((label, &after[end + 1..]))
+    let window = &after.as_bytes()[..after.len().min(MAX_LINK_TARGET)];
+    let end = window.iter().position(|&b| b == b')' || b.is_ascii_whitespace())?;
+    (window[end] == b')').then(|| (label, &after[end + 1..]))
 }
 
-/// `<https://…>` → (url, rest).
+/// `<https://…>` → (url, rest). The URL ends at the first `>`; a `<` or a line end before it
+/// means no link, so, as for [`markdown_link`], each search stops where the next one starts.
 fn autolink(s: &str) -> Option<(&str, &str)> {
-    let end = s.find('>')?;
-    let url = &s[1..end];
-    (url.starts_with("http://") || url.starts_with("https://")).then(|| (url, &s[end + 1..]))
+    if !(s[1..].starts_with("http://") || s[1..].starts_with("https://")) {
+        return None;
+    }
+    let end = 1 + s[1..].bytes().position(|b| matches!(b, b'>' | b'<' | b'\n'))?;
+    (s.as_bytes()[end] == b'>').then(|| (&s[1..end], &s[end + 1..]))
 }
 
 /// Joins physical lines into logical ones: one paragraph, heading, list item or row each.
@@ -255,13 +275,21 @@ fn continues(prev: &str, next: &str, wrap_width: Option<usize>) -> bool {
     // "… Union of South American Nations" / "(UNASUR). These …": a page break inside a
     // sentence; a line that is only a parenthesis ("(Prepared by …)") stands alone
     let parenthesis_continues = next.find(')').is_some_and(|i| i + 1 < next.len());
-    if first == '(' && parenthesis_continues && prev.chars().count() > 60 && last.is_alphabetic() {
+    if first == '(' && parenthesis_continues && longer_than(prev, 60) && last.is_alphabetic() {
         return true;
     }
     match wrap_width {
-        Some(width) => prev.chars().count() * 10 >= width * 7 && !starts_item(prev),
+        // at least 70 % of the wrap width
+        Some(width) => longer_than(prev, (width * 7).div_ceil(10).saturating_sub(1)) && !starts_item(prev),
         None => false,
     }
+}
+
+/// Whether `s` has more than `n` chars. `prev` is the logical line joined so far, which grows
+/// with each wrapped line: counting all its chars for each line read a long paragraph once
+/// per line.
+fn longer_than(s: &str, n: usize) -> bool {
+    s.len() > n && s.chars().nth(n).is_some()
 }
 
 /// A list item or numbered heading: "- x", "• x", "1. x", "IV. X", "a. x".
@@ -351,25 +379,55 @@ fn is_page_number(line: &str) -> bool {
 /// Attaches each extracted Word footnote to the paragraph that held it and drops the placeholder.
 fn link_word_footnotes(out: &mut Cleaned, bodies: &[(String, String)]) {
     for (p, para) in out.paragraphs.iter_mut().enumerate() {
-        while let Some(open) = para.find(FN_OPEN) {
-            let close = para[open..].find(FN_CLOSE).map_or(para.len(), |c| open + c + FN_CLOSE.len_utf8());
-            let n: usize = para[open + FN_OPEN.len_utf8()..close - FN_CLOSE.len_utf8()].parse().unwrap_or(usize::MAX);
-            if let Some((label, text)) = bodies.get(n) {
-                out.footnotes.push(Footnote { label: label.clone(), text: text.clone(), paragraph: p });
-            }
-            para.replace_range(open..close, "");
+        if para.contains(FN_OPEN) {
+            *para = without_placeholders(para, |n| {
+                if let Some((label, text)) = bodies.get(n) {
+                    out.footnotes.push(Footnote { label: label.clone(), text: text.clone(), paragraph: p });
+                }
+            });
         }
         collapse_in_place(para);
     }
     out.paragraphs.retain(|p| !p.is_empty());
 }
 
+/// `para` without its footnote placeholders, calling `found` with each one's number, in one
+/// pass (removing them one by one moved the rest of the paragraph each time). A private-use
+/// char of the document itself, not followed by a number and [`FN_CLOSE`], is kept as text:
+/// PDF exports map symbols there, and one once cut its paragraph short, or panicked.
+fn without_placeholders(para: &str, mut found: impl FnMut(usize)) -> String {
+    let mut kept = String::with_capacity(para.len());
+    let mut rest = para;
+    while let Some(open) = rest.find(FN_OPEN) {
+        kept.push_str(&rest[..open]);
+        let after = &rest[open + FN_OPEN.len_utf8()..];
+        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        match after[digits..].strip_prefix(FN_CLOSE) {
+            Some(tail) if digits > 0 => {
+                found(after[..digits].parse().unwrap_or(usize::MAX));
+                rest = tail;
+            }
+            _ => {
+                kept.push(FN_OPEN);
+                rest = after;
+            }
+        }
+    }
+    kept.push_str(rest);
+    kept
+}
+
 /// Attaches "¹…" footnotes to the last paragraph before them that carries the same superscript
 /// marker, and removes superscript markers from the text.
 fn link_superscript_notes(out: &mut Cleaned, notes: Vec<(String, String)>) {
+    // a document cites the same few labels over and over: each label's paragraph is looked
+    // for once, not once per note (a long run of notes read every paragraph for each)
+    let mut found: FxHashMap<String, usize> = FxHashMap::default();
     for (label, text) in notes {
-        let marker: String = label.chars().map(to_superscript).collect();
-        let paragraph = out.paragraphs.iter().rposition(|p| p.contains(&marker)).unwrap_or(0);
+        let paragraph = *found.entry(label.clone()).or_insert_with(|| {
+            let marker: String = label.chars().map(to_superscript).collect();
+            out.paragraphs.iter().rposition(|p| p.contains(&marker)).unwrap_or(0)
+        });
         out.footnotes.push(Footnote { label, text, paragraph });
     }
     for para in &mut out.paragraphs {
@@ -500,7 +558,52 @@ mod tests {
         );
     }
 
+    #[test]
+    fn links_and_notes_are_looked_for_within_their_line() {
+        assert_eq!(markdown_link("[OSUMI](#) x"), Some(("OSUMI", " x")));
+        assert_eq!(markdown_link("[OSUMI\n](#)"), None);
+        assert_eq!(markdown_link("[a [b](#)"), None, "the second `[` starts the link");
+        assert_eq!(markdown_link(&format!("[a]({})", "x".repeat(MAX_LINK_TARGET + 1))), None);
+        assert_eq!(autolink("<https://bit.ly/x> y"), Some(("https://bit.ly/x", " y")));
+        assert_eq!(autolink("<https://bit.ly/x\n>"), None);
+        assert_eq!(autolink("<a href>"), None);
+        assert_eq!(remove_translator_notes("a [TRANSLATOR: open\nb [N. del T.: x] c"), "a \nb  c");
+    }
+
+    #[test]
+    fn private_use_chars_of_the_document_are_kept() {
+        let c = clean("Symbol \u{E000} here.[footnoteRef:1] [1: . A note.] And \u{E000}\n");
+        assert_eq!(c.paragraphs, ["Symbol \u{E000} here. And \u{E000}"]);
+        assert_eq!(c.footnotes.len(), 1);
+    }
+
+    #[test]
+    fn a_long_logical_line_is_not_counted_per_wrapped_line() {
+        assert!(longer_than("ñandú", 4) && !longer_than("ñandú", 5) && !longer_than("", 0));
+        // 30 wrapped lines of 60 chars join into one paragraph, as before
+        let text = format!("{}end.\n", "word word word word word word word word word word word wor\n".repeat(30));
+        assert_eq!(clean(&text).paragraphs.len(), 1);
+    }
+
     proptest::proptest! {
+        /// Whatever follows the line of a `[` or `<` does not change what it opens: each
+        /// search reads one line at most, so cleaning is linear in the text.
+        #[test]
+        fn a_mark_opens_the_same_whatever_follows_its_line(
+            line in "[\\[\\]()<>a-z:/. ]{0,40}",
+            rest in "[\\[\\]()<>a-z:/.\n ]{0,40}",
+        ) {
+            for mark in ["[", "<", "<https://"] {
+                let alone = format!("{mark}{line}\n");
+                let followed = format!("{alone}{rest}");
+                let cut = |r: Option<(&str, &str)>| r.map(|(label, after)| (label.to_string(), after.len()));
+                let tail = rest.len();
+                let with_rest = |r: Option<(&str, &str)>| cut(r).map(|(l, n)| (l, n - tail));
+                proptest::prop_assert_eq!(with_rest(markdown_link(&followed)), cut(markdown_link(&alone)));
+                proptest::prop_assert_eq!(with_rest(autolink(&followed)), cut(autolink(&alone)));
+            }
+        }
+
         #[test]
         fn never_panics(s in "[\\[\\]\\*<>:0-9a-zA-Z ¹²⁴\\n\\t.(#)-]{0,120}") {
             let _ = clean(&s);

@@ -9,6 +9,8 @@ pub mod pdf;
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
+use crate::analyze::invisible;
+
 pub use clean::{Cleaned, Footnote};
 
 /// Files larger than this are refused by default (a report is a few hundred kilobytes).
@@ -37,14 +39,17 @@ pub fn from_bytes(bytes: &[u8], file: &str) -> std::result::Result<CleanDoc, Str
     Ok(CleanDoc { file: file.to_string(), content, pages: Vec::new() })
 }
 
-/// NFC and `\n` line ends: PDF exports carry decomposed accents that would otherwise split
-/// "migración" in two, and Windows exports carry `\r\n`.
+/// NFC, `\n` line ends and no invisible format characters: PDF exports carry decomposed
+/// accents that would otherwise split "migración" in two, and soft hyphens and zero-width or
+/// bidi characters inside words (see [`invisible`]); Windows exports carry `\r\n`.
 pub fn normalize(text: String) -> String {
     let unified = if text.bytes().any(|b| matches!(b, b'\r' | b'\x0c')) {
         text.replace("\r\n", "\n").replace(['\r', '\x0c'], "\n")
     } else {
         text
     };
+    // before NFC: a mark after a removed char composes with the letter before it
+    let unified = invisible::strip_owned(unified);
     // most text is already NFC (all ASCII text is): the quick check saves a full recomposition.
     // It looks only at chars from U+0300 on (combining marks and beyond): every char below is
     // NFC by itself, and a mark after one is still seen. Leaving them out can only turn a Yes
@@ -90,6 +95,14 @@ mod tests {
         for c in ['\u{2ff}', FIRST_MARK, '\u{7ff}', '\u{800}', '\u{ffff}', '\u{10000}', char::MAX] {
             assert_eq!(c.to_string().as_bytes()[0] >= MARK_LEAD, c >= FIRST_MARK, "U+{:04X}", c as u32);
         }
+    }
+
+    #[test]
+    fn invisible_characters_are_removed_before_composing() {
+        // the mark after a zero-width space belongs to the "o" before it
+        assert_eq!(normalize("migracio\u{200b}\u{301}n traf\u{ad}ficking".into()), "migración trafficking");
+        let doc = from_bytes("\u{202a}Belize\u{202c} and \u{200f}Chile\n".as_bytes(), "x.txt").unwrap();
+        assert_eq!(doc.content.paragraphs, ["Belize and Chile"]);
     }
 
     #[test]

@@ -46,7 +46,7 @@ fn resolve(dim: Dimension, value: &str) -> Result<String> {
         Dimension::Lang => Lang::parse(value)
             .map(|l| l.code().to_string())
             .ok_or_else(|| Error::Usage(format!("unknown --lang {value:?}; use en or es")))?,
-        Dimension::Session => value.trim_start_matches(|c: char| !c.is_alphanumeric()).to_lowercase(),
+        Dimension::Session => session_label(value)?,
         Dimension::Doc | Dimension::Doctype | Dimension::Year => value.to_string(),
     })
 }
@@ -104,6 +104,33 @@ fn unknown_value(dim: Dimension, value: &str, known: &[String]) -> String {
     all.sort_unstable();
     let listed = if all.len() <= 12 { format!(" (known: {})", all.join(", ")) } else { String::new() };
     format!("unknown --{} {value:?}: no record has it{hint}{listed}", dim.name())
+}
+
+/// A session value as the index labels sessions: `intro` or a number below 100 (see
+/// `segment::headings`). "#5", "05", "V" and "fifth" are read as 5; anything else is a usage
+/// error, not another session: "-1" once filtered on session 1.
+fn session_label(value: &str) -> Result<String> {
+    let bare = value.strip_prefix('#').unwrap_or(value).to_lowercase();
+    if matches!(bare.as_str(), "intro" | "introduction" | "introduccion" | "introducción") {
+        return Ok("intro".into());
+    }
+    let number = match bare.parse::<u32>() {
+        Ok(n) => Some(n),
+        // roman numerals and ordinals, read as a heading would read them
+        Err(_) if bare.chars().all(char::is_alphabetic) && !bare.is_empty() => {
+            crate::segment::headings::keyword_number(&format!("session {bare}"))
+                .or_else(|| crate::segment::headings::keyword_number(&format!("{bare} session")))
+                .and_then(|n| n.parse().ok())
+        }
+        Err(_) => None,
+    };
+    match number {
+        Some(n) if (1..100).contains(&n) => Ok(n.to_string()),
+        _ => Err(Error::Usage(format!(
+            "session {value:?} (given with --session or session: in the query) is not a session label; \
+             use intro or a session number (1, 2, …, as in `--session 5`)"
+        ))),
+    }
 }
 
 /// What a search reads for every match, per segment, held in memory: the values of some
@@ -286,6 +313,17 @@ pub type Counts = BTreeMap<Dimension, BTreeMap<String, u64>>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn session_values_are_labels_or_usage_errors() {
+        for (typed, label) in [("5", "5"), ("#5", "5"), ("05", "5"), ("V", "5"), ("fifth", "5"), ("Intro", "intro")] {
+            assert_eq!(session_label(typed).unwrap(), label, "{typed}");
+        }
+        for typed in ["-1", "0", "100", "", "session", "1.5", "x1"] {
+            let err = session_label(typed).unwrap_err().to_string();
+            assert!(err.contains(&format!("{typed:?}")) && err.contains("use intro or a session number"), "{err}");
+        }
+    }
 
     #[test]
     fn top_values_sums_the_segments_and_keeps_the_most_frequent() {

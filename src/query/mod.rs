@@ -290,11 +290,7 @@ impl Searchable {
         })?;
         let has_text = expand::has_text(&parsed);
         if !has_text && filters.is_empty() && parsed.exclude.is_empty() {
-            return Err(Error::Usage(if req.query.trim().is_empty() {
-                "nothing to search: give words to search for, or filters such as --kind session".into()
-            } else {
-                format!("query {:?} has only stop words or punctuation; add a content word", req.query)
-            }));
+            return Err(Error::Usage(no_text(&req.query)));
         }
         let searcher = self.searcher();
         // one pass counts, facets and ranks; a query whose words never meet in one record is
@@ -542,4 +538,26 @@ fn highlight_terms(q: &parse::ParsedQuery) -> BTreeMap<Lang, HashSet<String>> {
             (lang, terms)
         })
         .collect()
+}
+
+/// Why a query gave no word to search for, in words a user can act on.
+fn no_text(query: &str) -> String {
+    if query.trim().is_empty() {
+        return "nothing to search: give words to search for, or filters such as --kind session".into();
+    }
+    // words longer than any indexed are dropped by the analyzer, as they were at indexing
+    if let Some(word) = crate::analyze::first_too_long(query) {
+        let max = crate::analyze::MAX_TOKEN_BYTES;
+        return format!(
+            "query word {:?} ({} characters) is longer than the longest word indexed ({max} bytes of \
+             UTF-8: {max} plain letters, fewer accented ones); words that long are left out of the index, \
+             so search for a shorter word",
+            crate::segment::meta::shorten(word, 40),
+            word.chars().count(),
+        );
+    }
+    format!(
+        "query {:?} has only stop words or punctuation; add a content word",
+        crate::segment::meta::shorten(query, 200)
+    )
 }

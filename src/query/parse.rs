@@ -5,6 +5,7 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::analyze::invisible;
 use crate::model::Dimension;
 
 /// A positive or negative clause.
@@ -38,7 +39,9 @@ pub struct ParsedQuery {
 
 /// Parses user query text.
 pub fn parse(input: &str) -> ParsedQuery {
-    let input: String = input.nfc().collect();
+    // a query pasted from a PDF carries the soft hyphens and zero-width characters that
+    // ingest removed from the documents
+    let input: String = invisible::strip(input).nfc().collect();
     let mut q = ParsedQuery::default();
     let mut chars = input.chars().peekable();
     let mut negate_next = false;
@@ -116,6 +119,13 @@ mod tests {
         assert_eq!(parse(r#""unclosed phrase"#).include, [Clause::Phrase("unclosed phrase".into())]);
         assert_eq!(parse("- -- \"\" : ::").include, []);
         assert_eq!(parse("unknown:field").include, [Clause::Word("unknown:field".into())]);
+    }
+
+    #[test]
+    fn invisible_characters_pasted_from_a_pdf_are_removed() {
+        let q = parse("traf\u{ad}ficking \"mi\u{200b}gración \u{202a}Belize\u{202c}\" -\u{feff}Chile");
+        assert_eq!(q.include, [Clause::Word("trafficking".into()), Clause::Phrase("migración Belize".into())]);
+        assert_eq!(q.exclude, [Clause::Word("Chile".into())]);
     }
 
     proptest::proptest! {

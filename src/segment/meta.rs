@@ -75,7 +75,27 @@ pub fn title(block: &[String], doctype: &str, iscm: Option<&str>) -> String {
         }
         _ => candidate.map_or("Untitled", |s| s.as_str()),
     };
-    title_case_if_shouting(base.trim_end_matches('.').trim())
+    // cut first: the casing reads every word
+    title_case_if_shouting(&shorten(base.trim_end_matches('.').trim(), MAX_TITLE_CHARS))
+}
+
+/// Titles and headings longer than this are cut: each hit prints its document's title, and a
+/// document with no short opening paragraph took its first one, 5 MB of it, as its title.
+pub const MAX_TITLE_CHARS: usize = 200;
+
+/// `s` cut to at most `max` chars, at a word boundary when one is in the second half of them,
+/// with "…" after the cut.
+pub fn shorten(s: &str, max: usize) -> String {
+    let Some((cut, _)) = s.char_indices().nth(max.saturating_sub(1)) else {
+        return s.to_string();
+    };
+    if cut + s[cut..].chars().next().map_or(0, char::len_utf8) == s.len() {
+        return s.to_string(); // exactly `max` chars
+    }
+    let head = &s[..cut];
+    let at_word = head.rfind(char::is_whitespace).filter(|&w| head[..w].chars().count() * 2 >= max);
+    let kept = at_word.map_or(head, |w| &head[..w]).trim_end_matches(|c: char| c.is_whitespace() || ",;:".contains(c));
+    format!("{kept}…")
 }
 
 /// An all-capitals title becomes title case, keeping acronyms the glossary knows ("CAM").
@@ -149,4 +169,27 @@ pub fn language(paragraphs: &[String]) -> Lang {
         sample.push_str(p);
     }
     lang::detect(&sample).unwrap_or(Lang::En)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_titles_are_cut_at_a_word() {
+        assert_eq!(shorten("Informe de la reunión", 200), "Informe de la reunión");
+        assert_eq!(shorten("abcde", 5), "abcde");
+        assert_eq!(shorten("Informe de la reunión plenaria", 20), "Informe de la…");
+        assert_eq!(shorten("Informe, plenaria", 12), "Informe…");
+        assert_eq!(shorten(&"ñ".repeat(50), 10), format!("{}…", "ñ".repeat(9)));
+        let cut = shorten(&"word ".repeat(1_000_000), MAX_TITLE_CHARS);
+        assert!(cut.chars().count() <= MAX_TITLE_CHARS && cut.ends_with("word…"), "{cut}");
+    }
+
+    #[test]
+    fn a_huge_first_paragraph_gives_a_short_title() {
+        let block = ["Migration ".repeat(500_000)];
+        let t = title(&block, "document", None);
+        assert!(t.chars().count() <= MAX_TITLE_CHARS && t.starts_with("Migration Migration"), "{}", &t[..60]);
+    }
 }

@@ -27,7 +27,7 @@ use crate::model::{DocMeta, Document, Lang, Section, SectionKind};
 use headings::{Heading, Opens};
 
 /// Bump when segmentation output changes, so existing indexes are rebuilt by the next run.
-pub const SEGMENTER_VERSION: u32 = 6;
+pub const SEGMENTER_VERSION: u32 = 7;
 
 /// Headless text is cut into passages of at least this many words.
 const PASSAGE_WORDS: usize = 150;
@@ -429,6 +429,9 @@ fn record(
     session: Option<String>,
     text: String,
 ) -> Section {
+    // a contents entry becomes a heading whatever its length: a heading is printed with each hit
+    let heading =
+        if heading.len() > meta::MAX_TITLE_CHARS { meta::shorten(&heading, meta::MAX_TITLE_CHARS) } else { heading };
     let both = format!("{heading}\n{text}");
     let mut mechanisms = meta.mechanisms.clone();
     let mut countries = Vec::new();
@@ -516,6 +519,24 @@ impl Ids {
 mod tests {
     use super::*;
     use crate::ingest;
+
+    #[test]
+    fn a_huge_heading_is_cut() {
+        let meta = DocMeta {
+            file: "t.txt".into(),
+            title: "T".into(),
+            doctype: "document".into(),
+            mechanisms: Vec::new(),
+            year: None,
+            place: None,
+            lang: Lang::En,
+        };
+        let heading = "Migration governance ".repeat(10_000);
+        let s = record(&meta, "t#x", SectionKind::Session, heading, None, "Text.".into());
+        assert!(s.heading.chars().count() <= meta::MAX_TITLE_CHARS && s.heading.ends_with('…'), "{}", s.heading);
+        let s = record(&meta, "t#x", SectionKind::Session, "Session 1".into(), None, "Text.".into());
+        assert_eq!(s.heading, "Session 1");
+    }
 
     fn outline(text: &str) -> Vec<(String, String, Option<String>)> {
         let doc = segment(&ingest::from_bytes(text.as_bytes(), "t.txt").unwrap());

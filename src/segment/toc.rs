@@ -11,6 +11,7 @@
 //! convincing paragraph (an "ANNEXES" entry) are left out.
 
 use std::collections::HashSet;
+use std::ops::Range;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -60,17 +61,7 @@ pub fn recover(
     }
     let title_terms: HashSet<String> = Analyzer::for_lang(lang).analyze(title).into_iter().map(|t| t.text).collect();
     let heading_keys: Vec<Option<String>> = heads.iter().map(|h| h.as_ref().map(|h| key(&h.text))).collect();
-    // anchors: entries that are headings of the body, at the first such heading after the last
-    let mut anchor_at: Vec<Option<usize>> = Vec::with_capacity(contents.len());
-    let mut from = 0;
-    for entry in contents {
-        let k = key(&headings::heading(entry).map_or_else(|| entry.clone(), |h| h.text));
-        let found = (from..body.len()).find(|&i| heading_keys[i].as_deref() == Some(k.as_str()));
-        if let Some(i) = found {
-            from = i + 1;
-        }
-        anchor_at.push(found);
-    }
+    let anchor_at = anchors(contents, &heading_keys);
     let analyzer = Analyzer::for_lang(lang);
     if anchor_at.iter().all(Option::is_some) {
         return Vec::new(); // every entry is a heading of the body: nothing was lost
@@ -94,27 +85,99 @@ pub fn recover(
         .collect();
     let entries: Vec<Entry> =
         unplaced.into_iter().map(|(i, words)| Entry::new(i, &contents[i], &words, &vocabulary)).collect();
-    // allowed range of each entry: between the anchors around it
-    let range = |e: &Entry| {
-        let lo = anchor_at[..e.index].iter().rev().find_map(|a| *a).map_or(0, |a| a + 1);
-        let hi = anchor_at[e.index + 1..].iter().find_map(|a| *a).unwrap_or(body.len());
-        lo..hi
-    };
     let weights = Weights::new(&paragraphs, vocabulary.terms.len());
-    let score = |e: &Entry, p: &Para| score(e, p, &weights);
-    let n = entries.len();
-    let m = body.len();
-    // best[i][j]: best total placing entries[i..] in paragraphs[j..]
+    let mut out = Vec::new();
+    for (group, allowed) in between_anchors(&entries, &anchor_at, body.len()) {
+        for (chunk, paras) in chunks(group, allowed) {
+            for (e, j) in align(chunk, paras, &paragraphs, &weights) {
+                out.push((start_of(body, heads, j), contents[e.index].clone()));
+            }
+        }
+    }
+    out
+}
+
+/// For each contents entry, the body paragraph that is its heading, if any: the first such
+/// heading after the last one found. Headings are looked up by key, so an entry that is no
+/// heading costs a lookup, not a pass over the body.
+fn anchors(contents: &[String], heading_keys: &[Option<String>]) -> Vec<Option<usize>> {
+    let mut at: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    for (i, k) in heading_keys.iter().enumerate() {
+        if let Some(k) = k {
+            at.entry(k.as_str()).or_default().push(i);
+        }
+    }
+    let mut from = 0;
+    contents
+        .iter()
+        .map(|entry| {
+            let k = key(&headings::heading(entry).map_or_else(|| entry.clone(), |h| h.text));
+            let found = at.get(k.as_str()).and_then(|is| is.get(is.partition_point(|&i| i < from)).copied());
+            if let Some(i) = found {
+                from = i + 1;
+            }
+            found
+        })
+        .collect()
+}
+
+/// The runs of consecutive entries that lie between the same two anchors, each with the
+/// paragraphs it may be placed in. The runs' ranges are disjoint and in order (anchors are),
+/// so each is aligned on its own: the alignment of the whole is theirs put together.
+fn between_anchors<'e>(
+    entries: &'e [Entry],
+    anchor_at: &[Option<usize>],
+    paragraphs: usize,
+) -> Vec<(&'e [Entry], Range<usize>)> {
+    // the paragraph after the last anchor before each entry, and the next anchor after it
+    let mut lo = Vec::with_capacity(anchor_at.len());
+    let mut last = 0;
+    for a in anchor_at {
+        lo.push(last);
+        last = a.map_or(last, |a| a + 1);
+    }
+    let mut hi = vec![paragraphs; anchor_at.len()];
+    let mut next = paragraphs;
+    for (i, a) in anchor_at.iter().enumerate().rev() {
+        hi[i] = next;
+        next = a.unwrap_or(next);
+    }
+    let range = |e: &Entry| lo[e.index]..hi[e.index];
+    entries.chunk_by(|a, b| range(a) == range(b)).map(|run| (run, range(&run[0]))).collect()
+}
+
+/// Cells of one alignment table (entries × paragraphs) at most. A report's contents meet its
+/// body in a few thousand; a body of 40,000 paragraphs under a contents list of 2,700 entries
+/// (a report pasted 170 times) needed 110 million, and 15 s.
+const MAX_CELLS: usize = 1 << 20;
+
+/// `entries` and `paras` cut into pieces aligned on their own, in proportion (the k-th part of
+/// the entries with the k-th part of the paragraphs), so that no table exceeds [`MAX_CELLS`].
+/// Only an alignment too large to fit is cut.
+fn chunks(entries: &[Entry], paras: Range<usize>) -> Vec<(&[Entry], Range<usize>)> {
+    let (n, m) = (entries.len(), paras.len());
+    let pieces = (n * m).div_ceil(MAX_CELLS).clamp(1, n.max(1));
+    (0..pieces)
+        .map(|k| {
+            let at = |total: usize, k: usize| total * k / pieces;
+            (&entries[at(n, k)..at(n, k + 1)], paras.start + at(m, k)..paras.start + at(m, k + 1))
+        })
+        .collect()
+}
+
+/// The monotone placing of `entries` in `paras` with the best total score, by dynamic
+/// programming: (entry, paragraph index) for each placed entry, in order.
+fn align<'e>(entries: &'e [Entry], paras: Range<usize>, paragraphs: &[Para], w: &Weights) -> Vec<(&'e Entry, usize)> {
+    let (n, m) = (entries.len(), paras.len());
+    let score = |i: usize, j: usize| score(&entries[i], &paragraphs[paras.start + j], w);
+    // best[i][j]: best total placing entries[i..] in paras[j..]
     let mut best = vec![vec![0f32; m + 1]; n + 1];
     for i in (0..n).rev() {
-        let allowed = range(&entries[i]);
         for j in (0..m).rev() {
             let mut v = best[i + 1][j].max(best[i][j + 1]);
-            if allowed.contains(&j) {
-                let s = score(&entries[i], &paragraphs[j]);
-                if s >= MIN_SCORE {
-                    v = v.max(s + best[i + 1][j + 1]);
-                }
+            let s = score(i, j);
+            if s >= MIN_SCORE {
+                v = v.max(s + best[i + 1][j + 1]);
             }
             best[i][j] = v;
         }
@@ -122,9 +185,9 @@ pub fn recover(
     let mut out = Vec::new();
     let (mut i, mut j) = (0, 0);
     while i < n && j < m {
-        let s = if range(&entries[i]).contains(&j) { score(&entries[i], &paragraphs[j]) } else { 0.0 };
+        let s = score(i, j);
         if s >= MIN_SCORE && (best[i][j] - (s + best[i + 1][j + 1])).abs() < 1e-4 {
-            out.push((start_of(body, heads, j), contents[entries[i].index].clone()));
+            out.push((&entries[i], paras.start + j));
             i += 1;
             j += 1;
         } else if (best[i][j] - best[i][j + 1]).abs() < 1e-4 {
@@ -175,6 +238,8 @@ struct Vocabulary {
     wanted: Wanted,
     ids: FxHashMap<String, u32>,
     terms: Vec<String>,
+    /// The ids of the terms of [`SHARED_PREFIX`] bytes or more, by that prefix.
+    by_prefix: FxHashMap<[u8; SHARED_PREFIX], Vec<u32>>,
 }
 
 impl Vocabulary {
@@ -189,11 +254,25 @@ impl Vocabulary {
         let id = self.terms.len() as u32;
         self.ids.insert(term.to_string(), id);
         self.terms.push(term.to_string());
+        if let Some(p) = prefix(term) {
+            self.by_prefix.entry(p).or_default().push(id);
+        }
         Some(id)
+    }
+
+    /// The ids of the terms that count as `word`, sorted: equal, or sharing a folded prefix of
+    /// [`SHARED_PREFIX`] bytes ("consul" of consular and consulates). Looked up, not compared
+    /// with every term: a long contents list names many terms.
+    fn same_as(&self, word: &str) -> Vec<u32> {
+        let by_prefix = prefix(word).and_then(|p| self.by_prefix.get(&p)).into_iter().flatten();
+        let mut ids: Vec<u32> = self.ids.get(word).into_iter().chain(by_prefix).copied().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
     }
 }
 
-/// The terms that count as one of some entry words (see [`same_word`]): the words themselves
+/// The terms that count as one of some entry words (see [`Vocabulary::same_as`]): the words themselves
 /// and any term sharing the folded prefix of a long one.
 #[derive(Default)]
 struct Wanted {
@@ -229,19 +308,14 @@ fn prefix(term: &str) -> Option<[u8; SHARED_PREFIX]> {
 struct Entry {
     index: usize,
     /// For each telling word of the entry, the paragraph words that count as it (see
-    /// [`same_word`]), sorted.
+    /// [`Vocabulary::same_as`]), sorted.
     words: Vec<Vec<u32>>,
     number: Option<String>,
 }
 
 impl Entry {
     fn new(index: usize, title: &str, telling: &[String], vocabulary: &Vocabulary) -> Entry {
-        let words = telling
-            .iter()
-            .map(|t| {
-                (0..vocabulary.terms.len() as u32).filter(|&id| same_word(t, &vocabulary.terms[id as usize])).collect()
-            })
-            .collect();
+        let words = telling.iter().map(|t| vocabulary.same_as(t)).collect();
         Entry { index, words, number: headings::keyword_number(title) }
     }
 }
@@ -359,7 +433,9 @@ fn score(e: &Entry, p: &Para, w: &Weights) -> f32 {
     s
 }
 
-/// Equal terms, or terms sharing a long folded prefix ("consul" of consular / consulates).
+/// Equal terms, or terms sharing a long folded prefix ("consul" of consular / consulates): what
+/// [`Vocabulary::same_as`] looks up, kept to test it against.
+#[cfg(test)]
 fn same_word(a: &str, b: &str) -> bool {
     a == b
         || (a.len() >= SHARED_PREFIX
@@ -419,6 +495,39 @@ mod tests {
     #[test]
     fn every_lead_phrase_passes_the_quick_test() {
         assert!(LEAD_PHRASES.iter().all(|l| l.contains("sion") || l.contains("presentation")));
+    }
+
+    #[test]
+    fn terms_counting_as_a_word_are_looked_up_as_compared() {
+        let words = ["consular", "consulates", "data", "border", "bord", "borderland"].map(String::from);
+        let mut v = Vocabulary { wanted: Wanted::new(words.iter()), ..Default::default() };
+        for t in ["consulates", "data", "consul", "border", "bord", "borderland", "consular", "dat"] {
+            v.id(t);
+        }
+        for w in &words {
+            let compared: Vec<u32> =
+                (0..v.terms.len() as u32).filter(|&id| same_word(w, &v.terms[id as usize])).collect();
+            assert_eq!(v.same_as(w), compared, "{w}");
+        }
+    }
+
+    #[test]
+    fn entries_between_anchors_are_aligned_apart_and_large_tables_in_pieces() {
+        let entry = |index| Entry { index, words: Vec::new(), number: None };
+        let entries: Vec<Entry> = [0, 1, 3, 4].into_iter().map(entry).collect();
+        // entry 2 is the heading at paragraph 10, entry 5 the one at paragraph 20
+        let anchor_at = [None, None, Some(10), None, None, Some(20), None];
+        let runs: Vec<(Vec<usize>, Range<usize>)> = between_anchors(&entries, &anchor_at, 30)
+            .into_iter()
+            .map(|(run, r)| (run.iter().map(|e| e.index).collect(), r))
+            .collect();
+        assert_eq!(runs, [(vec![0, 1], 0..10), (vec![3, 4], 11..20)]);
+        let many: Vec<Entry> = (0..3000).map(entry).collect();
+        let pieces = chunks(&many, 0..40_000);
+        assert!(pieces.iter().all(|(e, p)| e.len() * p.len() <= MAX_CELLS), "every table fits");
+        assert_eq!(pieces.iter().map(|(e, _)| e.len()).sum::<usize>(), 3000);
+        assert_eq!((pieces[0].1.start, pieces.last().unwrap().1.end), (0, 40_000));
+        assert_eq!(chunks(&many[..16], 0..400).len(), 1, "a report's table is not cut");
     }
 
     #[test]
