@@ -50,6 +50,9 @@ pub fn results(out: &mut dyn Write, resp: &SearchResponse, color: bool) -> Resul
     for e in &resp.expansions {
         writeln!(out, "  also searched: {} → {} ({})", e.from, e.to.join(", "), e.kind)?;
     }
+    if !resp.relaxed.is_empty() {
+        writeln!(out, "  few records hold every word: some below lack {}", resp.relaxed.join(", "))?;
+    }
     for (i, hit) in resp.hits.iter().enumerate() {
         writeln!(out)?;
         hit_block(out, i + 1, hit, color)?;

@@ -5,7 +5,7 @@
 //! OR when relaxing); a sloppy phrase of all words boosts records that keep them close;
 //! exclusions are MUST_NOT; facet filters are ANDed across dimensions and ORed within one.
 
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
@@ -23,13 +23,25 @@ const PROXIMITY_BOOST: f32 = 1.5;
 const PROXIMITY_SLOP: u32 = 4;
 
 /// How the units of a query combine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Matching {
     /// Every unit must match.
     All,
-    /// Any unit may match (the fallback when no record has them all).
-    Any,
+    /// Graded: records matching at least `at_least` units, each unit that matches adding its
+    /// `tiers` constant (one per unit, in plan order) to the score. With constants that are
+    /// distinct powers of two times [`TIER`], records rank first by which units they hold (the
+    /// more important first), then by BM25 within a tier.
+    Graded {
+        /// The constant each unit adds.
+        tiers: Vec<f32>,
+        /// The fewest units a record must match.
+        at_least: usize,
+    },
 }
+
+/// The score a graded unit's tier constant is a multiple of: above any BM25 score a record
+/// reaches here (they stay below 100 on the bench corpus), so tiers never mix.
+pub const TIER: f32 = 1024.0;
 
 /// A built query.
 pub struct Built {
@@ -108,25 +120,39 @@ fn positioned_query(field: Field, t: &Terms) -> Option<Box<dyn Query>> {
     terms_query(field, t.lang, &positioned)
 }
 
-/// Builds the query of `plan`, its units combined as `matching` says, filtered by `filters`.
-pub fn build(fields: &Fields, plan: &Plan, filters: &Filters, matching: Matching) -> Built {
-    let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let matched: Vec<Box<dyn Query>> = plan
-        .units
+/// The query of each unit of `plan`: what a record must match for the unit to count.
+pub fn unit_queries(fields: &Fields, plan: &Plan) -> Vec<Box<dyn Query>> {
+    plan.units
         .iter()
         .map(|alternatives| {
             let any = alternatives.iter().flat_map(|a| clauses(fields, a)).collect();
             Box::new(BooleanQuery::new(any)) as Box<dyn Query>
         })
-        .collect();
+        .collect()
+}
+
+/// Builds the query of `plan`, its units combined as `matching` says, filtered by `filters`.
+pub fn build(fields: &Fields, plan: &Plan, filters: &Filters, matching: &Matching) -> Built {
+    let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let matched = unit_queries(fields, plan);
     if matched.is_empty() {
         top.push((Occur::Must, Box::new(AllQuery)));
     } else {
-        let occur = match matching {
-            Matching::All => Occur::Must,
-            Matching::Any => Occur::Should,
+        let words: Box<dyn Query> = match matching {
+            Matching::All => Box::new(BooleanQuery::new(matched.into_iter().map(|c| (Occur::Must, c)).collect())),
+            Matching::Graded { tiers, at_least } => {
+                let graded = matched
+                    .into_iter()
+                    .zip(tiers.iter().chain(std::iter::repeat(&0.0)))
+                    .map(|(unit, &tier)| {
+                        let mark: Box<dyn Query> = Box::new(ConstScoreQuery::new(unit.box_clone(), tier));
+                        let both = BooleanQuery::new(vec![(Occur::Should, unit), (Occur::Should, mark)]);
+                        (Occur::Should, Box::new(both) as Box<dyn Query>)
+                    })
+                    .collect();
+                Box::new(BooleanQuery::with_minimum_required_clauses(graded, *at_least))
+            }
         };
-        let words: Box<dyn Query> = Box::new(BooleanQuery::new(matched.into_iter().map(|c| (occur, c)).collect()));
         // several units that together name a concept ("trata de personas") also match the
         // concept's other terms, as a whole
         let whole: Vec<_> = plan.whole.iter().flat_map(|a| clauses(fields, a)).collect();

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::parse::{Clause, ParsedQuery};
 use crate::analyze::entities::{Entity, GLOSSARY};
-use crate::analyze::{thesaurus, Analyzer, Token};
+use crate::analyze::{fold, thesaurus, Analyzer, Token};
 use crate::model::Lang;
 
 /// Weight of a thesaurus expansion relative to the words the user typed.
@@ -135,6 +135,8 @@ impl Alternative {
 pub struct Plan {
     /// Per unit that matches anything, its alternatives.
     pub units: Vec<Vec<Alternative>>,
+    /// What the user typed for each unit of [`Plan::units`].
+    pub unit_texts: Vec<String>,
     /// Concept terms named by several units together ("trata de personas"), which match as a
     /// whole instead of the units.
     pub whole: Vec<Alternative>,
@@ -163,19 +165,23 @@ pub fn has_text(q: &ParsedQuery) -> bool {
 /// Expands a parsed query (`expand` off: only what was typed).
 pub fn expand(q: &ParsedQuery, expand: bool, vocabulary: &dyn Vocabulary, mined: &Mined) -> Plan {
     let mut ctx = Ctx { expand, vocabulary, mined, plan: Plan::default() };
-    let units = units(&q.include, expand);
+    // a query of question words only ("how?") searches them
+    let topic: Vec<Clause> = q.include.iter().filter(|c| !is_question(c)).cloned().collect();
+    let include = if topic.is_empty() { &q.include } else { &topic };
+    let units = units(include, expand);
     for unit in &units {
         let alternatives = ctx.unit(unit);
         if !alternatives.is_empty() {
             ctx.plan.units.push(alternatives);
+            ctx.plan.unit_texts.push(unit.text.clone());
         }
     }
     if expand && units.len() > 1 && !ctx.plan.units.is_empty() {
-        let text = q.include.iter().map(Clause::text).collect::<Vec<_>>().join(" ");
+        let text = include.iter().map(Clause::text).collect::<Vec<_>>().join(" ");
         let whole = ctx.concepts(&text, &[], &[]);
         ctx.plan.whole = whole;
     }
-    ctx.plan.proximity = proximity(&q.include);
+    ctx.plan.proximity = proximity(include);
     ctx.plan.exclude = q.exclude.iter().filter_map(|c| typed(c.text())).collect();
     ctx.plan
 }
@@ -242,6 +248,111 @@ fn units(include: &[Clause], expand: bool) -> Vec<Unit<'static>> {
 /// not something every record must contain.
 fn is_function_word(c: &Clause) -> bool {
     matches!(c, Clause::Word(_)) && Lang::ALL.iter().any(|&l| clause_terms(c.text(), l).is_empty())
+}
+
+/// A question or filler word typed as a word ("what", "did", "cómo", "cuáles"): left out of
+/// the units, never required, never expanded.
+fn is_question(c: &Clause) -> bool {
+    matches!(c, Clause::Word(_)) && is_question_word(c.text())
+}
+
+/// Words people put around a question's topic, in English and Spanish (folded).
+const QUESTION_WORDS: &[&str] = &[
+    "what",
+    "whats",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "when",
+    "where",
+    "why",
+    "how",
+    "did",
+    "does",
+    "do",
+    "done",
+    "can",
+    "could",
+    "should",
+    "would",
+    "shall",
+    "may",
+    "might",
+    "must",
+    "had",
+    "tell",
+    "me",
+    "us",
+    "we",
+    "i",
+    "you",
+    "please",
+    "show",
+    "list",
+    "find",
+    "give",
+    "any",
+    "some",
+    "there",
+    "about",
+    "regarding",
+    "concerning",
+    "kind",
+    "kinds",
+    "type",
+    "types",
+    "que",
+    "cual",
+    "cuales",
+    "quien",
+    "quienes",
+    "como",
+    "donde",
+    "cuando",
+    "cuanto",
+    "cuanta",
+    "cuantos",
+    "cuantas",
+    "hay",
+    "es",
+    "son",
+    "fue",
+    "fueron",
+    "ha",
+    "han",
+    "hizo",
+    "hicieron",
+    "puede",
+    "pueden",
+    "dime",
+    "muestra",
+    "mostrar",
+    "existe",
+    "existen",
+    "acerca",
+    "respecto",
+    "sobre",
+    "tipo",
+    "tipos",
+];
+
+/// A single Spanish word with the ending of a conjugated verb ("integran", "participaron",
+/// "compartimos"), which Snowball stems like the noun of the same family.
+fn is_spanish_verb_form(text: &str) -> bool {
+    const ENDINGS: &[&str] =
+        &["an", "en", "aron", "ieron", "amos", "emos", "imos", "aban", "ian", "ara", "aran", "eran"];
+    let word = fold(text.trim_matches(|c: char| !c.is_alphanumeric()));
+    !word.contains(' ')
+        && word.len() > 5
+        && ENDINGS.iter().any(|e| word.ends_with(e))
+        && !clause_terms(&word, Lang::Es).is_empty()
+        && clause_terms(&word, Lang::En).first().is_some_and(|t| t.text == word.as_ref())
+}
+
+fn is_question_word(text: &str) -> bool {
+    let word = fold(text.trim_matches(|c: char| !c.is_alphanumeric()));
+    QUESTION_WORDS.contains(&word.as_ref())
 }
 
 /// What was typed, in every language where it analyzes to something; `None` when it is only
@@ -331,6 +442,11 @@ impl Ctx<'_> {
         anywhere: &[(Lang, Vec<String>)],
     ) -> Vec<Alternative> {
         let mut out = Vec::new();
+        if is_spanish_verb_form(text) {
+            // "integran" (they make up) is not "integración": a conjugated verb shares its stem
+            // with nouns that mean something else, so it names no concept
+            return out;
+        }
         let mut seen: Vec<(Lang, Vec<(usize, String)>)> = Vec::new();
         for concept in thesaurus::lookup(text) {
             let mut to = Vec::new();

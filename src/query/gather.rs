@@ -20,6 +20,9 @@ pub struct Gather {
     pub keep: usize,
     /// At most this many values per dimension, the most frequent (`None`: every value).
     pub facet_limit: Option<usize>,
+    /// For graded matching: the unit of the scores' tier part (see `build::TIER`), which the
+    /// record kind's prior must not scale.
+    pub tier: Option<Score>,
 }
 
 /// What one segment yields: its count, its tables and counters, its best matches.
@@ -83,6 +86,7 @@ pub struct GatherSegment {
     segment: SegmentOrdinal,
     tables: Arc<SegmentTables>,
     keep: usize,
+    tier: Option<Score>,
     total: usize,
     counters: Vec<u32>,
     best: BinaryHeap<Reverse<Ranked>>,
@@ -99,7 +103,16 @@ impl Collector for Gather {
         let counters = tables.counters();
         // grown as needed: `keep` is as large as the page asked for (`--limit`)
         let best = BinaryHeap::new();
-        Ok(GatherSegment { segment, tables, keep: self.keep, total: 0, counters, best, worst: f32::NEG_INFINITY })
+        Ok(GatherSegment {
+            segment,
+            tables,
+            keep: self.keep,
+            tier: self.tier,
+            total: 0,
+            counters,
+            best,
+            worst: f32::NEG_INFINITY,
+        })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -129,7 +142,14 @@ impl SegmentCollector for GatherSegment {
         self.total += 1;
         self.tables.count(doc, &mut self.counters);
         if self.keep > 0 {
-            let score = score * f32::from(self.tables.prior(doc)) / 100.0;
+            let prior = f32::from(self.tables.prior(doc)) / 100.0;
+            let score = match self.tier {
+                Some(unit) => {
+                    let tier = (score / unit).floor() * unit;
+                    tier + (score - tier) * prior
+                }
+                None => score * prior,
+            };
             // documents come in increasing order, so once the heap is full a score no higher
             // than its worst loses (a tie goes to the earlier document)
             if self.best.len() < self.keep || score > self.worst {

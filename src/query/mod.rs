@@ -139,12 +139,38 @@ pub struct SearchResponse {
     pub facets: Counts,
     /// The expansions that fired (entity, concept, typo), so users see why a record matched.
     pub expansions: Vec<Expansion>,
+    /// Words of the query that some hits shown lack: when few records hold every word, records
+    /// missing the least important ones follow them (see `RELAX_BELOW`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relaxed: Vec<String>,
 }
 
 /// Segments of at least this many records are worth a thread of their own: on the shipped
 /// corpus (two segments of about 110 records) threads made searches slower, on the 100 MB bench
 /// corpus (two of about 58,000) they cut broad queries by a third.
 const PARALLEL_SEGMENT_DOCS: u32 = 10_000;
+
+/// A search whose words all meet in fewer records than this (or than the page asks for) is
+/// run again graded: records with every word first, then those missing the least important
+/// words, in one list (Meilisearch's "last" matching strategy, by importance rather than
+/// position). A broad query has enough records with every word and stays as it is.
+const RELAX_BELOW: usize = 20;
+
+/// Units that get a tier of their own in graded matching (the tier bits of a score); less
+/// important ones add no tier.
+const MAX_TIERS: usize = 6;
+
+/// Graded matching for units of importance `ranks`: each of the [`MAX_TIERS`] most important
+/// adds a power of two of [`build::TIER`], the most important the largest, so records rank by
+/// the set of units they hold, most important first; a record must hold `at_least` of them
+/// (half, or one when no record holds half).
+fn graded_matching(ranks: &[usize], at_least: usize) -> build::Matching {
+    let tiers = ranks
+        .iter()
+        .map(|&r| if r < MAX_TIERS { build::TIER * f32::from(1u16 << (MAX_TIERS - 1 - r)) } else { 0.0 })
+        .collect();
+    build::Matching::Graded { tiers, at_least }
+}
 
 /// How far a search pages: `offset + limit` at most (Elasticsearch's `max_result_window` is the
 /// same), so that nothing a request asks for is allocated beyond it.
@@ -297,14 +323,39 @@ impl Searchable {
         // run again asking for any of its words
         let vocabulary = IndexVocabulary { searcher: &searcher, fields: &self.fields };
         let plan = expand::expand(&parsed, req.expand, &vocabulary, &self.mined);
-        let mut built = build::build(&self.fields, &plan, &filters, build::Matching::All);
-        let mut pass = self.collect(&searcher, &built, req, has_text)?;
-        if pass.0 == 0 && parsed.include.len() > 1 {
-            built = build::build(&self.fields, &plan, &filters, build::Matching::Any);
-            pass = self.collect(&searcher, &built, req, has_text)?;
+        let mut built = build::build(&self.fields, &plan, &filters, &build::Matching::All);
+        let mut pass = self.collect(&searcher, &built, req, has_text, None)?;
+        let mut graded = None;
+        if pass.0 < RELAX_BELOW.max(req.offset + req.limit) && plan.units.len() > 1 {
+            let ranks = self.importance(&searcher, &plan)?;
+            for at_least in [ranks.len().div_ceil(2), 1] {
+                built = build::build(&self.fields, &plan, &filters, &graded_matching(&ranks, at_least));
+                pass = self.collect(&searcher, &built, req, has_text, Some(build::TIER))?;
+                if pass.0 > 0 {
+                    break;
+                }
+            }
+            graded = Some(ranks);
         }
         let query = built.query;
         let (total, facet_counts, mut page) = pass;
+        // what a graded page's hits lack: the units whose tier bit is unset, in order of importance
+        let mut relaxed = Vec::new();
+        if let Some(ranks) = &graded {
+            for (score, _) in &mut page {
+                let bits = (*score / build::TIER).floor();
+                *score -= bits * build::TIER;
+                let bits = bits as u32;
+                for (unit, rank) in ranks.iter().enumerate() {
+                    let missing = *rank < MAX_TIERS && bits & (1 << (MAX_TIERS - 1 - rank)) == 0;
+                    if missing && !relaxed.contains(&unit) {
+                        relaxed.push(unit);
+                    }
+                }
+            }
+            relaxed.sort_by_key(|&u| std::cmp::Reverse(ranks[u]));
+        }
+        let relaxed: Vec<String> = relaxed.into_iter().map(|u| plan.unit_texts[u].clone()).collect();
         if !has_text {
             page = self.in_document_order(&searcher, &*query, req.offset, req.limit)?;
         }
@@ -329,12 +380,20 @@ impl Searchable {
             hits,
             facets: facet_counts,
             expansions: plan.expansions,
+            relaxed,
         })
     }
 
     /// Count, facet counts and (when ranking) the page of top hits, in one pass; then the
     /// boosts of `built` rescore the best [`RESCORE_WINDOW`] matches.
-    fn collect(&self, searcher: &Searcher, built: &build::Built, req: &SearchRequest, ranked: bool) -> Result<Pass> {
+    fn collect(
+        &self,
+        searcher: &Searcher,
+        built: &build::Built,
+        req: &SearchRequest,
+        ranked: bool,
+        tier: Option<f32>,
+    ) -> Result<Pass> {
         let page_end = req.offset + req.limit;
         let keep = match (ranked && req.limit > 0, built.boosts.is_empty()) {
             (false, _) => 0,
@@ -347,6 +406,7 @@ impl Searchable {
             tables: tables.clone(),
             keep,
             facet_limit: req.facet_limit,
+            tier,
         };
         let gathered = searcher.search(&*built.query, &gather)?;
         let mut best = gathered.best;
@@ -355,6 +415,23 @@ impl Searchable {
         }
         let page = best.into_iter().skip(req.offset).take(req.limit).collect();
         Ok((gathered.total, gathered.counts, page))
+    }
+
+    /// The importance rank of each unit of `plan` (0 the most important): the fewer records a
+    /// unit matches, the more it tells them apart (IDF, as BM25 weighs words).
+    fn importance(&self, searcher: &Searcher, plan: &expand::Plan) -> Result<Vec<usize>> {
+        let queries = build::unit_queries(&self.fields, plan);
+        let counts = queries
+            .iter()
+            .map(|q| searcher.search(&**q, &tantivy::collector::Count))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let mut order: Vec<usize> = (0..counts.len()).collect();
+        order.sort_by_key(|&u| (counts[u], u));
+        let mut ranks = vec![0; counts.len()];
+        for (rank, &u) in order.iter().enumerate() {
+            ranks[u] = rank;
+        }
+        Ok(ranks)
     }
 
     /// Adds the score of `boosts` (weighted by each record's prior, like the base score) to the
@@ -443,7 +520,7 @@ impl Searchable {
     pub fn profile(&self, filter: (Dimension, &str), dims: &[Dimension]) -> Result<(usize, Counts)> {
         let values = [filter.1.to_string()];
         let filters = facets::resolve_filters([(filter.0, values.as_slice())])?;
-        let query = build::build(&self.fields, &expand::Plan::default(), &filters, build::Matching::All).query;
+        let query = build::build(&self.fields, &expand::Plan::default(), &filters, &build::Matching::All).query;
         // tables of these dimensions for this call only: a search never counts the hidden ones
         let searcher = self.searcher();
         let tables = searcher
@@ -451,8 +528,8 @@ impl Searchable {
             .iter()
             .map(|r| facets::SegmentTables::read(r, dims).map(Arc::new))
             .collect::<Result<_>>()?;
-        let gathered =
-            searcher.search(&*query, &gather::Gather { dims: dims.to_vec(), tables, keep: 0, facet_limit: None })?;
+        let gathered = searcher
+            .search(&*query, &gather::Gather { dims: dims.to_vec(), tables, keep: 0, facet_limit: None, tier: None })?;
         Ok((gathered.total, gathered.counts))
     }
 
