@@ -414,7 +414,7 @@ fn a_file_that_turns_bad_keeps_its_last_good_version() {
         failed(&report),
         &vec![serde_json::json!({
             "path": "turns.txt",
-            "reason": "binary file (contains NUL bytes); only reports in .txt or .md files can be indexed",
+            "reason": "binary file (contains NUL bytes); only reports in .txt, .md or .docx files can be indexed",
             "kept_previous": true,
         })],
         "{report}"
@@ -456,7 +456,7 @@ fn a_file_that_turns_bad_keeps_its_last_good_version() {
 fn other_file_types_are_skipped_not_failed() {
     let fx = corpus_with_good_files(|fx| {
         fx.write("photo.jpg", b"\xff\xd8\xff\xe0\0\x10JFIF\0");
-        fx.write("notes.docx", b"PK\x03\x04");
+        fx.write("notes.odt", b"PK\x03\x04");
     });
     let (code, report, err) = fx.index_json(&[]);
     assert_eq!(code, Some(0), "skipped files are not failures: {report}\n{err}");
@@ -464,8 +464,8 @@ fn other_file_types_are_skipped_not_failed() {
     assert_eq!(
         report["skipped"],
         serde_json::json!([
-            {"path": "notes.docx", "reason": "not a .txt or .md file"},
-            {"path": "photo.jpg", "reason": "not a .txt or .md file"},
+            {"path": "notes.odt", "reason": "not a .txt, .md or .docx file"},
+            {"path": "photo.jpg", "reason": "not a .txt, .md or .docx file"},
         ]),
         "{report}"
     );

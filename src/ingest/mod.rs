@@ -4,6 +4,7 @@
 pub mod clean;
 pub mod corpus;
 pub mod decode;
+pub mod docx;
 pub mod formats;
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
