@@ -456,7 +456,7 @@ fn a_file_that_turns_bad_keeps_its_last_good_version() {
 fn other_file_types_are_skipped_not_failed() {
     let fx = corpus_with_good_files(|fx| {
         fx.write("photo.jpg", b"\xff\xd8\xff\xe0\0\x10JFIF\0");
-        fx.write("notes.docx", b"PK\x03\x04");
+        fx.write("notes.odt", b"PK\x03\x04");
     });
     let (code, report, err) = fx.index_json(&[]);
     assert_eq!(code, Some(0), "skipped files are not failures: {report}\n{err}");
@@ -464,8 +464,8 @@ fn other_file_types_are_skipped_not_failed() {
     assert_eq!(
         report["skipped"],
         serde_json::json!([
-            {"path": "notes.docx", "reason": "not a .txt, .md or .pdf file"},
-            {"path": "photo.jpg", "reason": "not a .txt, .md or .pdf file"},
+            {"path": "notes.odt", "reason": "not a .txt, .md, .pdf or .docx file"},
+            {"path": "photo.jpg", "reason": "not a .txt, .md, .pdf or .docx file"},
         ]),
         "{report}"
     );

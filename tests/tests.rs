@@ -2,6 +2,7 @@
 
 mod cli;
 mod corpus;
+mod docx;
 mod engine;
 mod hardening;
 mod hardening_text;

@@ -31,6 +31,7 @@ pub struct Format {
 pub const FORMATS: &[Format] = &[
     Format { name: "plain text", extensions: &["txt", "md"], read: plain_text },
     Format { name: "PDF", extensions: &["pdf"], read: super::pdf::read },
+    Format { name: "Word", extensions: &["docx"], read: super::docx::read },
 ];
 
 fn plain_text(source: &Source<'_>) -> Result<CleanDoc, String> {
@@ -48,7 +49,7 @@ pub fn extensions() -> impl Iterator<Item = &'static str> {
     FORMATS.iter().flat_map(|f| f.extensions.iter().copied())
 }
 
-/// The extensions read, for messages: `.txt or .md`.
+/// The extensions read, for messages: `.txt, .md or .docx`.
 pub fn described() -> String {
     let all: Vec<String> = extensions().map(|e| format!(".{e}")).collect();
     match all.split_last() {
@@ -75,8 +76,8 @@ mod tests {
         assert_eq!(for_path(Path::new("a/Report.TXT")).map(|f| f.name), Some("plain text"));
         assert_eq!(for_path(Path::new("notes.md")).map(|f| f.name), Some("plain text"));
         assert!(for_path(Path::new("report.pdf.bak")).is_none());
-        assert_eq!(described(), ".txt, .md or .pdf");
+        assert_eq!(described(), ".txt, .md, .pdf or .docx");
         let err = read(&Source { path: Path::new("x.odt"), name: "x.odt", bytes: b"text" }).err();
-        assert_eq!(err.as_deref(), Some("not a .txt, .md or .pdf file"));
+        assert_eq!(err.as_deref(), Some("not a .txt, .md, .pdf or .docx file"));
     }
 }

@@ -4,6 +4,7 @@
 pub mod clean;
 pub mod corpus;
 pub mod decode;
+pub mod docx;
 pub mod formats;
 pub mod pdf;
 
