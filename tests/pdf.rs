@@ -201,3 +201,58 @@ fn a_missing_stuck_or_runaway_pdftotext_is_named_and_stopped() {
     let report = index_with_path(dir.path(), &runaway, &[]);
     assert!(reason(&report).contains("bytes of text for this file"), "{report}");
 }
+
+/// The PDF of a corpus report (`tests/fixtures/office/`, made by its `make.py` with LibreOffice,
+/// a "Página N" footer on every page) indexes to the records of its `.txt`: the same kinds,
+/// headings, sessions and countries in order, the same roadmaps; no footer inside any text;
+/// pages on every record.
+#[test]
+fn the_pdf_of_a_corpus_report_indexes_to_the_outline_of_its_txt() {
+    if !have_pdftotext() {
+        return;
+    }
+    let stem = "006_plenaria_crm_csm_2024_es";
+    let txt = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(format!("{stem}.txt"));
+    let pdf = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/office").join(format!("{stem}.pdf"));
+    let dir = corpus_of(&[txt, pdf]);
+    let out = run_in(dir.path(), &["index"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let records = |doc: &str| -> Vec<Value> {
+        let out = run_in(dir.path(), &["show", "--json", doc]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        serde_json::from_slice::<Value>(&out.stdout).expect("json").as_array().expect("records").clone()
+    };
+    let (from_txt, from_pdf) = (records(&format!("{stem}.txt")), records(&format!("{stem}.pdf")));
+    let outline = |rs: &[Value]| -> Vec<(Value, Value, Value, Value, Value)> {
+        rs.iter()
+            .map(|r| {
+                (
+                    r["kind"].clone(),
+                    r["heading"].clone(),
+                    r["session"].clone(),
+                    r["countries"].clone(),
+                    r["roadmap"].clone(),
+                )
+            })
+            .collect()
+    };
+    let (a, b) = (outline(&from_txt), outline(&from_pdf));
+    for (i, (x, y)) in a.iter().zip(&b).enumerate() {
+        assert_eq!(x, y, "record {i} differs (left .txt, right .pdf)\nhelp: a paragraph joined or split differently by the PDF reader?");
+    }
+    assert_eq!(a.len(), b.len(), "record counts");
+    assert_eq!(from_txt[0]["title"], from_pdf[0]["title"]);
+    let practices = from_pdf.iter().filter(|r| r["kind"] == "practice").count();
+    assert!(practices >= 40, "{practices} practices");
+    for r in &from_pdf {
+        let text = r["text"].as_str().expect("text");
+        assert!(!text.contains("Página "), "{}: the footer is in the text: {text}", r["id"]);
+        let pages = r["pages"].as_array().unwrap_or_else(|| panic!("{} has no pages", r["id"]));
+        assert!(pages[0].as_u64() <= pages[1].as_u64(), "{}", r["id"]);
+    }
+    // the last roadmap is on a later page than the opening remarks
+    let page = |kind: &str| {
+        from_pdf.iter().find(|r| r["kind"] == kind).and_then(|r| r["pages"][0].as_u64()).expect("a record")
+    };
+    assert!(page("roadmap") > page("opening-remarks"));
+}

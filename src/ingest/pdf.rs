@@ -36,7 +36,7 @@ pub fn read(source: &Source<'_>) -> Result<CleanDoc, String> {
     if pages.iter().all(|p| p.trim().is_empty()) {
         return Err("no text layer (a scanned PDF?): run it through OCR (e.g. ocrmypdf) before indexing".into());
     }
-    let text = super::normalize(pages.join("\n"));
+    let text = super::normalize(paragraphs(&pages).join(PARAGRAPH_BREAK));
     let content = super::clean::clean(&text);
     if content.paragraphs.is_empty() {
         return Err("no text left after removing page furniture, captions and contents".into());
@@ -250,6 +250,92 @@ fn clean_line(line: &str) -> String {
         }
     }
     out
+}
+
+/// What separates the paragraphs rebuilt here: more blank lines than the cleaner ever joins
+/// across, since a paragraph is known whole once its lines are joined.
+const PARAGRAPH_BREAK: &str = "\n\n\n\n\n";
+
+/// The document's paragraphs, one line each. `pdftotext` writes a PDF's printed lines and a
+/// blank line between blocks (a heading, a title, a run of paragraphs): within a block a line
+/// continues the one before unless it opens a list item, or the one before ends a sentence
+/// well short of the text width (the last line of a paragraph). A paragraph that a page break
+/// cut goes on with the first one of the next page when that one starts lowercase or the cut
+/// one ends mid-sentence.
+fn paragraphs(pages: &[String]) -> Vec<String> {
+    let width = text_width(pages);
+    let mut out: Vec<String> = Vec::new();
+    for page in pages {
+        let mut first_of_page = true;
+        for block in page.split("\n\n").map(str::trim).filter(|b| !b.is_empty()) {
+            let mut lines = block.lines().map(str::trim).filter(|l| !l.is_empty());
+            let Some(first) = lines.next() else { continue };
+            let continued = first_of_page
+                && out.last().is_some_and(|prev| {
+                    let open = !prev.ends_with(['.', '!', '?', ':', ';']);
+                    // "… que facilitan la asistencia |" / "Sudamérica": cut in the middle of a line
+                    let mid_line = prev.ends_with(['|', ',', '(', '/', '–']);
+                    !starts_item(first)
+                        && (mid_line || first.starts_with(char::is_lowercase) || open && !is_heading_like(first))
+                });
+            first_of_page = false;
+            if continued {
+                let prev = out.last_mut().expect("a paragraph before");
+                prev.push(' ');
+                prev.push_str(first);
+            } else {
+                out.push(first.to_string());
+            }
+            // the length of the printed line that ends the paragraph so far
+            let mut last_len = first.chars().count();
+            for line in lines {
+                let prev = out.last_mut().expect("a paragraph");
+                let ends = prev.ends_with(['.', '!', '?', ':', ';']);
+                if starts_item(line) || starts_label(line) || ends && last_len * 10 < width * 8 {
+                    out.push(line.to_string());
+                } else {
+                    prev.push(' ');
+                    prev.push_str(line);
+                }
+                last_len = line.chars().count();
+            }
+        }
+    }
+    out
+}
+
+/// The text width in chars: the 95th percentile of the lengths of the document's lines (the
+/// longest few are URLs or tables).
+fn text_width(pages: &[String]) -> usize {
+    let mut lens: Vec<usize> =
+        pages.iter().flat_map(|p| p.lines()).map(|l| l.trim().chars().count()).filter(|&n| n > 0).collect();
+    lens.sort_unstable();
+    lens.get(lens.len() * 95 / 100).copied().unwrap_or(80).max(20)
+}
+
+/// A list item: "- x", "• x", "1. x", "a) x", "IV. x".
+fn starts_item(line: &str) -> bool {
+    if line.starts_with(['-', '•', '–', '·', '▪']) {
+        return true;
+    }
+    let head: String = line.chars().take_while(|c| !c.is_whitespace()).collect();
+    let Some(label) = head.strip_suffix(['.', ')']) else { return false };
+    !label.is_empty() && label.len() <= 4 && label.chars().all(|c| c.is_ascii_digit() || "IVXLivxlabcdefgh".contains(c))
+}
+
+/// A line that opens with a label ("Tema:", "Objetivo general:", "Outcome objective 2:"): a
+/// roadmap's or a form's field, which starts a paragraph of its own.
+fn starts_label(line: &str) -> bool {
+    let Some((label, _)) = line.split_once(':') else { return false };
+    let words = label.split_whitespace().count();
+    (1..=4).contains(&words)
+        && label.starts_with(char::is_uppercase)
+        && label.chars().all(|c| c.is_alphanumeric() || c == ' ')
+}
+
+/// A line that looks like a heading rather than the rest of a sentence: short and capitalized.
+fn is_heading_like(line: &str) -> bool {
+    line.chars().count() < 70 && line.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
 }
 
 /// Lines joined back: a word broken at a line end by a hyphen is one word again
