@@ -1,7 +1,13 @@
-//! Ranking quality on the relevance set in tests/relevance/judgments.tsv: nDCG@10 and MRR over
-//! 101 real queries (English, Spanish, acronyms, cross-lingual, typos, filters). Judgments name a
+//! Ranking quality on the relevance set in tests/relevance/judgments.tsv: nDCG@10, MRR and
+//! recall@10 over 281 queries (English, Spanish, questions, British/American spellings, unaccented
+//! Spanish, sessions, acronyms and names in the other language, typos, filters). Judgments name a
 //! document and a phrase inside the relevant passage, so they survive re-sectioning: a hit is
 //! relevant when it is from that document and its text holds the phrase.
+//!
+//! tests/relevance/split.tsv gives each query its kind and language and a fixed tune/test part
+//! (FNV-1a of the query and filters, recomputed here); the figures are printed for the whole set,
+//! each part, each kind and each language (`cargo test --test tests relevance -- --nocapture`).
+//! Tune on the tune part only; the test part is only scored.
 //!
 //! help: if this fails after a ranking or sectioning change, the printed worst queries say
 //! which answers fell; `consulta search QUERY` shows what ranks above them now.
@@ -11,10 +17,16 @@ use std::collections::BTreeMap;
 use consulta::query::{SearchRequest, DEFAULT_FACET_LIMIT};
 use consulta::{Dimension, Engine};
 
-/// Reached when the set was last tuned: nDCG@10 0.830, MRR 0.917. A change that loses more
-/// than a little fails.
-const MIN_NDCG: f64 = 0.80;
-const MIN_MRR: f64 = 0.90;
+/// A little below what the whole set scored when it grew from 101 to 281 queries (nDCG@10 0.721,
+/// MRR 0.877; tune 0.693 / 0.859, test 0.747 / 0.894): the thresholds guard against losses, they
+/// are not targets. They were lowered from 0.80 / 0.90 because the new queries (issue 19: questions,
+/// spellings, sessions, names in the other language) are harder than the first 101, not because
+/// ranking fell. Issue 19 wants nDCG@10 >= 0.85 on each part; raise these as ranking gets there.
+const MIN_NDCG: f64 = 0.70;
+const MIN_MRR: f64 = 0.86;
+
+/// Seed of the tune/test split, hashed in front of "query\tfilters" (see split.tsv).
+const SPLIT_SEED: &str = "consulta-split-v1";
 
 struct Judgment {
     doc: String,
@@ -22,24 +34,69 @@ struct Judgment {
     phrase: String,
 }
 
+/// A query's place in the split: its kind, its language and its part.
+struct Split {
+    kind: String,
+    lang: String,
+    part: String,
+}
+
+type Key = (String, String);
+
 fn normalize(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn judgments() -> BTreeMap<(String, String), Vec<Judgment>> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/relevance/judgments.tsv");
-    let mut out: BTreeMap<(String, String), Vec<Judgment>> = BTreeMap::new();
-    for line in std::fs::read_to_string(path).expect("judgments.tsv").lines() {
-        if line.starts_with('#') || line.trim().is_empty() {
-            continue;
-        }
-        let cols: Vec<&str> = line.split('\t').collect();
-        let [query, filters, doc, grade, phrase] = cols[..] else { panic!("bad judgment line: {line}") };
-        out.entry((query.to_string(), filters.to_string())).or_default().push(Judgment {
-            doc: doc.to_string(),
+/// Data lines of a file in tests/relevance, split on tabs.
+fn rows(name: &str) -> Vec<Vec<String>> {
+    let path = format!("{}/tests/relevance/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.split('\t').map(str::to_string).collect())
+        .collect()
+}
+
+fn judgments() -> BTreeMap<Key, Vec<Judgment>> {
+    let mut out: BTreeMap<Key, Vec<Judgment>> = BTreeMap::new();
+    for cols in rows("judgments.tsv") {
+        let [query, filters, doc, grade, phrase] = &cols[..] else { panic!("bad judgment line: {cols:?}") };
+        out.entry((query.clone(), filters.clone())).or_default().push(Judgment {
+            doc: doc.clone(),
             grade: grade.parse().expect("grade"),
             phrase: normalize(phrase),
         });
+    }
+    out
+}
+
+/// FNV-1a, 64 bits.
+fn fnv1a(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// The part a query falls in: even hash → tune, odd → test.
+fn part_of(query: &str, filters: &str) -> &'static str {
+    if fnv1a(&format!("{SPLIT_SEED}\t{query}\t{filters}")).is_multiple_of(2) {
+        "tune"
+    } else {
+        "test"
+    }
+}
+
+fn split() -> BTreeMap<Key, Split> {
+    let mut out = BTreeMap::new();
+    for cols in rows("split.tsv") {
+        let [query, filters, kind, lang, part] = &cols[..] else { panic!("bad split line: {cols:?}") };
+        assert_eq!(
+            part,
+            part_of(query, filters),
+            "split.tsv: {query} [{filters}] is in the {} part",
+            part_of(query, filters)
+        );
+        let split = Split { kind: kind.clone(), lang: lang.clone(), part: part.clone() };
+        assert!(out.insert((query.clone(), filters.clone()), split).is_none(), "split.tsv: {query} [{filters}] twice");
     }
     out
 }
@@ -60,50 +117,97 @@ fn request(query: &str, filters: &str) -> SearchRequest {
     }
 }
 
-/// (nDCG@10, reciprocal rank) of one query.
-fn evaluate(engine: &Engine, query: &str, filters: &str, judged: &[Judgment]) -> (f64, f64) {
+/// The scores of one query.
+#[derive(Clone, Copy, Default)]
+struct Score {
+    ndcg: f64,
+    rr: f64,
+    recall: f64,
+}
+
+/// nDCG@10, reciprocal rank and recall@10 (the share of judged passages among the first ten hits).
+fn evaluate(engine: &Engine, query: &str, filters: &str, judged: &[Judgment]) -> Score {
     let resp = engine.search(&request(query, filters)).expect("search runs");
-    let gains: Vec<u32> = resp
-        .hits
-        .iter()
-        .map(|h| {
-            let text = normalize(&h.record.text);
-            judged
-                .iter()
-                .filter(|j| j.doc == h.record.doc && text.contains(&j.phrase))
-                .map(|j| j.grade)
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
+    let texts: Vec<(&str, String)> =
+        resp.hits.iter().map(|h| (h.record.doc.as_str(), normalize(&h.record.text))).collect();
+    let matches = |j: &Judgment, (doc, text): &(&str, String)| j.doc == *doc && text.contains(&j.phrase);
+    let gains: Vec<u32> =
+        texts.iter().map(|hit| judged.iter().filter(|j| matches(j, hit)).map(|j| j.grade).max().unwrap_or(0)).collect();
     let dcg = |g: &[u32]| -> f64 {
-        g.iter().enumerate().map(|(i, &g)| (2f64.powi(g as i32) - 1.0) / (i as f64 + 2.0).log2()).sum()
+        g.iter()
+            .enumerate()
+            .map(|(i, &g)| (2f64.powi(g as i32) - 1.0) / (i as f64 + 2.0).log2())
+            .fold(0.0, |a, b| a + b)
     };
     let mut ideal: Vec<u32> = judged.iter().map(|j| j.grade).collect();
     ideal.sort_unstable_by(|a, b| b.cmp(a));
     ideal.truncate(10);
-    let ndcg = dcg(&gains) / dcg(&ideal);
-    let rr = gains.iter().position(|&g| g > 0).map_or(0.0, |i| 1.0 / (i as f64 + 1.0));
-    (ndcg, rr)
+    let found = judged.iter().filter(|j| texts.iter().any(|hit| matches(j, hit))).count();
+    Score {
+        ndcg: dcg(&gains) / dcg(&ideal),
+        rr: gains.iter().position(|&g| g > 0).map_or(0.0, |i| 1.0 / (i as f64 + 1.0)),
+        recall: found as f64 / judged.len() as f64,
+    }
+}
+
+/// Mean scores of a group of queries, as one table row.
+fn row(label: &str, scores: &[Score]) -> String {
+    let n = scores.len().max(1) as f64;
+    let mean = |f: fn(&Score) -> f64| scores.iter().map(f).sum::<f64>() / n;
+    format!(
+        "  {label:<14} {:>4}  {:>7.3}  {:>5.3}  {:>9.3}",
+        scores.len(),
+        mean(|s| s.ndcg),
+        mean(|s| s.rr),
+        mean(|s| s.recall)
+    )
 }
 
 #[test]
 fn ranking_meets_the_relevance_set() {
     let engine = crate::util::shared_engine();
     let set = judgments();
-    assert!(set.len() >= 50, "the relevance set has 50+ queries");
-    let mut scores: Vec<(f64, f64, String)> = set
+    let split = split();
+    assert!(set.len() >= 250, "the relevance set has 250+ queries");
+    for key in set.keys() {
+        assert!(split.contains_key(key), "split.tsv has no line for {} [{}]", key.0, key.1);
+    }
+    for key in split.keys() {
+        assert!(set.contains_key(key), "split.tsv names {} [{}], which judgments.tsv does not judge", key.0, key.1);
+    }
+    let scored: Vec<(Score, &Split, String)> = set
         .iter()
-        .map(|((q, f), js)| {
-            let (n, rr) = evaluate(engine, q, f, js);
-            (n, rr, format!("{q} [{f}]"))
+        .map(|((q, f), js)| (evaluate(engine, q, f, js), &split[&(q.clone(), f.clone())], format!("{q} [{f}]")))
+        .collect();
+    let group = |keep: &dyn Fn(&Split) -> bool| -> Vec<Score> {
+        scored.iter().filter(|(_, s, _)| keep(s)).map(|(score, _, _)| *score).collect()
+    };
+    let all = group(&|_| true);
+    let mut table = vec![format!("  {:<14} {:>4}  {:>7}  {:>5}  {:>9}", "part", "n", "nDCG@10", "MRR", "recall@10")];
+    table.push(row("whole", &all));
+    for part in ["tune", "test"] {
+        table.push(row(part, &group(&|s| s.part == part)));
+    }
+    for lang in ["en", "es"] {
+        table.push(row(&format!("lang={lang}"), &group(&|s| s.lang == lang)));
+    }
+    let mut kinds: Vec<&str> = split.values().map(|s| s.kind.as_str()).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    for kind in kinds {
+        table.push(row(kind, &group(&|s| s.kind == kind)));
+    }
+    let ndcg = all.iter().map(|s| s.ndcg).sum::<f64>() / all.len() as f64;
+    let mrr = all.iter().map(|s| s.rr).sum::<f64>() / all.len() as f64;
+    let mut worst: Vec<&(Score, &Split, String)> = scored.iter().collect();
+    worst.sort_by(|a, b| a.0.ndcg.total_cmp(&b.0.ndcg));
+    let worst: Vec<String> = worst
+        .iter()
+        .take(20)
+        .map(|(s, sp, q)| {
+            format!("  nDCG {:.2} RR {:.2} R {:.2}  {:<13} {:<5} {q}", s.ndcg, s.rr, s.recall, sp.kind, sp.part)
         })
         .collect();
-    let ndcg = scores.iter().map(|s| s.0).sum::<f64>() / scores.len() as f64;
-    let mrr = scores.iter().map(|s| s.1).sum::<f64>() / scores.len() as f64;
-    scores.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let worst: Vec<String> =
-        scores.iter().take(12).map(|(n, rr, q)| format!("  nDCG {n:.2} RR {rr:.2}  {q}")).collect();
-    eprintln!("relevance: {} queries, nDCG@10 {ndcg:.3}, MRR {mrr:.3}\nworst:\n{}", scores.len(), worst.join("\n"));
+    eprintln!("relevance: {} queries\n{}\nworst:\n{}", all.len(), table.join("\n"), worst.join("\n"));
     assert!(ndcg >= MIN_NDCG && mrr >= MIN_MRR, "nDCG@10 {ndcg:.3} (min {MIN_NDCG}), MRR {mrr:.3} (min {MIN_MRR})");
 }
