@@ -202,6 +202,7 @@ fn run_batch(
             run.report.removed += 1;
         }
     }
+    manifest::link_twins(&mut run.next);
     let mut report = run.report;
     report.failed.sort_by(|a, b| a.path.cmp(&b.path));
     report.documents = run.next.files.len();
@@ -284,6 +285,13 @@ impl Run {
                         .map(|(_, slug)| slug.to_string())
                         .collect(),
                     acronyms: std::mem::take(&mut doc.acronyms),
+                    about: Some(manifest::About {
+                        lang: doc.meta.lang,
+                        year: doc.meta.year,
+                        doctype: doc.meta.doctype.clone(),
+                        mechanisms: doc.meta.mechanisms.clone(),
+                    }),
+                    twin: None,
                 };
                 batch.replace(doc)?;
                 self.next.files.insert(file.name.clone(), entry);
@@ -485,6 +493,8 @@ mod tests {
                 records: 1,
                 sections: vec![],
                 acronyms: vec![],
+                about: None,
+                twin: None,
             },
         );
         assert!(!is_stale(dir.path(), &manifest).expect("checked"), "and found the same");

@@ -139,7 +139,19 @@ fn evaluate(engine: &Engine, query: &str, filters: &str, judged: &[Judgment]) ->
             .map(|(i, &g)| (2f64.powi(g as i32) - 1.0) / (i as f64 + 2.0).log2())
             .fold(0.0, |a, b| a + b)
     };
-    let mut ideal: Vec<u32> = judged.iter().map(|j| j.grade).collect();
+    // the ideal ranking lists each record a judgment points to once, at its best grade: two
+    // phrases of one record are one relevant record, not two
+    let mut docs: Vec<&str> = judged.iter().map(|j| j.doc.as_str()).collect();
+    docs.sort_unstable();
+    docs.dedup();
+    let mut ideal: Vec<u32> = Vec::new();
+    for doc in docs {
+        for record in engine.records(doc).expect("a judged document is indexed") {
+            let text = (doc, normalize(&record.text));
+            let grade = judged.iter().filter(|j| matches(j, &text)).map(|j| j.grade).max().unwrap_or(0);
+            ideal.extend((grade > 0).then_some(grade));
+        }
+    }
     ideal.sort_unstable_by(|a, b| b.cmp(a));
     ideal.truncate(10);
     let found = judged.iter().filter(|j| texts.iter().any(|hit| matches(j, hit))).count();

@@ -85,6 +85,97 @@ pub struct FileEntry {
     /// Acronyms it defines: (acronym, spelled-out name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub acronyms: Vec<(String, String)>,
+    /// What tells its translation: its language, year, family and the mechanisms it is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about: Option<About>,
+    /// The file that is its translation into the other language (see [`link_twins`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub twin: Option<String>,
+}
+
+/// A document's language, year, family and mechanisms, as its metadata says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct About {
+    /// Main language.
+    pub lang: crate::model::Lang,
+    /// Year of the meeting or survey.
+    pub year: Option<u32>,
+    /// Report family.
+    pub doctype: String,
+    /// Canonical ids of the mechanisms it is about.
+    pub mechanisms: Vec<String>,
+}
+
+/// Links each document to its translation: secretariats publish every report in both
+/// languages, and a report and its translation are split into the same records (the same
+/// slugs: `session-5`, `session-5-practice-2`, `roadmap-3`…). Two documents are twins when
+/// they are of the same family, year and mechanisms, in different languages, and their
+/// records other than passages and footnotes (at least three) are mostly the same: the
+/// smaller set nine tenths inside the larger (a translation may merge the opening remarks of
+/// several speakers). A document with two such candidates gets none; a group of more than
+/// [`TWIN_GROUP`] documents alike is not searched for pairs.
+pub fn link_twins(manifest: &mut Manifest) {
+    type Key = (String, Option<u32>, Vec<String>);
+    type Member = (String, crate::model::Lang, std::collections::BTreeSet<String>);
+    let mut groups: BTreeMap<Key, Vec<Member>> = BTreeMap::new();
+    for (name, entry) in &manifest.files {
+        let Some(about) = &entry.about else { continue };
+        let distinctive: std::collections::BTreeSet<String> = entry
+            .sections
+            .iter()
+            .filter(|s| !s.starts_with("passage") && !s.starts_with("footnote"))
+            .cloned()
+            .collect();
+        if distinctive.len() < 3 {
+            continue;
+        }
+        let mut mechanisms = about.mechanisms.clone();
+        mechanisms.sort();
+        let key = (about.doctype.clone(), about.year, mechanisms);
+        groups.entry(key).or_default().push((name.clone(), about.lang, distinctive));
+    }
+    let alike = |a: &Member, b: &Member| {
+        let shared = a.2.intersection(&b.2).count();
+        a.1 != b.1 && shared * 10 >= a.2.len().min(b.2.len()) * 9
+    };
+    let mut pairs = Vec::new();
+    for members in groups.values().filter(|m| m.len() <= TWIN_GROUP) {
+        for (i, a) in members.iter().enumerate() {
+            let candidates: Vec<usize> = (0..members.len()).filter(|&j| j != i && alike(a, &members[j])).collect();
+            let [j] = candidates[..] else { continue };
+            // each the other's only candidate, taken once
+            let back = (0..members.len()).filter(|&k| k != j && alike(&members[j], &members[k])).count();
+            if back == 1 && i < j {
+                pairs.push((a.0.clone(), members[j].0.clone()));
+            }
+        }
+    }
+    for entry in manifest.files.values_mut() {
+        entry.twin = None;
+    }
+    for (a, b) in pairs {
+        if let Some(e) = manifest.files.get_mut(&a) {
+            e.twin = Some(b.clone());
+        }
+        if let Some(e) = manifest.files.get_mut(&b) {
+            e.twin = Some(a);
+        }
+    }
+}
+
+/// Documents alike (same family, year and mechanisms) past which no twins are looked for.
+const TWIN_GROUP: usize = 64;
+
+impl Manifest {
+    /// The twin of record `seq` of `doc`: the twin document and the place there of the record
+    /// with the same slug.
+    pub fn twin_of(&self, doc: &str, seq: usize) -> Option<(&str, usize)> {
+        let entry = self.files.get(doc)?;
+        let twin = entry.twin.as_deref()?;
+        let slug = entry.sections.get(seq)?;
+        let at = self.files.get(twin)?.sections.iter().position(|s| s == slug)?;
+        Some((twin, at))
+    }
 }
 
 /// The whole manifest.

@@ -400,6 +400,8 @@ mod tests {
                 records: 1,
                 sections: vec!["intro".into()],
                 acronyms: vec![("RCM".into(), "Regional Conference on Migration".into())],
+                about: None,
+                twin: None,
             },
         );
         commit_with(&index, &manifest::write(dir.path(), &wanted).expect("manifest written").payload());

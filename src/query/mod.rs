@@ -172,6 +172,12 @@ fn graded_matching(ranks: &[usize], at_least: usize) -> build::Matching {
     build::Matching::Graded { tiers, at_least }
 }
 
+/// The best matches whose twins (the same record in the translation) join the results.
+const TWIN_SOURCES: usize = 30;
+
+/// A twin's score, in parts of its source's: below the record that matched, above most else.
+const TWIN_WEIGHT: f32 = 0.5;
+
 /// How far a search pages: `offset + limit` at most (Elasticsearch's `max_result_window` is the
 /// same), so that nothing a request asks for is allocated beyond it.
 pub const MAX_WINDOW: usize = 10_000;
@@ -338,7 +344,11 @@ impl Searchable {
             graded = Some(ranks);
         }
         let query = built.query;
-        let (total, facet_counts, mut page) = pass;
+        let (mut total, facet_counts, mut best) = pass;
+        if has_text && req.expand {
+            total += self.add_twins(&searcher, &plan, &filters, req, &mut best, graded.is_some())?;
+        }
+        let mut page: Vec<(f32, DocAddress)> = best.into_iter().skip(req.offset).take(req.limit).collect();
         // what a graded page's hits lack: the units whose tier bit is unset, in order of importance
         let mut relaxed = Vec::new();
         if let Some(ranks) = &graded {
@@ -413,8 +423,101 @@ impl Searchable {
         if !built.boosts.is_empty() && !best.is_empty() {
             self.rescore(searcher, &built.boosts, &tables, &mut best)?;
         }
-        let page = best.into_iter().skip(req.offset).take(req.limit).collect();
-        Ok((gathered.total, gathered.counts, page))
+        Ok((gathered.total, gathered.counts, best))
+    }
+
+    /// Adds to `best` the twins (the same record in the document's translation) of its best
+    /// matches, below their sources, and ranks them with the rest: a record in one language
+    /// brings its translation along, so that a name only one language's report uses finds the
+    /// other's record too. With a language filter, the sources are the best matches in the other
+    /// language (found by the same query without that filter), so a Spanish name finds the
+    /// English record. Returns how many records were added.
+    fn add_twins(
+        &self,
+        searcher: &Searcher,
+        plan: &expand::Plan,
+        filters: &Filters,
+        req: &SearchRequest,
+        best: &mut Vec<(f32, DocAddress)>,
+        tiered: bool,
+    ) -> Result<usize> {
+        if !self.manifest.files.values().any(|f| f.twin.is_some()) {
+            return Ok(0);
+        }
+        let tables = self.tables()?;
+        let lang_filter = filters.iter().find(|(d, _)| *d == Dimension::Lang).map(|(_, v)| v.clone());
+        let sources: Vec<(f32, DocAddress)> = match &lang_filter {
+            None => best.iter().take(TWIN_SOURCES).copied().collect(),
+            Some(langs) => {
+                let others: Filters = filters.iter().filter(|(d, _)| *d != Dimension::Lang).cloned().collect();
+                let matching =
+                    if tiered { graded_matching(&self.importance(searcher, plan)?, 1) } else { build::Matching::All };
+                let built = build::build(&self.fields, plan, &others, &matching);
+                let wide = SearchRequest { offset: 0, limit: TWIN_SOURCES, ..req.clone() };
+                let (_, _, found) = self.collect(searcher, &built, &wide, true, tiered.then_some(build::TIER))?;
+                let lang_of =
+                    |a: &DocAddress| tables[a.segment_ord as usize].value(a.doc_id, Dimension::Lang).map(String::from);
+                found
+                    .into_iter()
+                    .filter(|(_, a)| lang_of(a).is_some_and(|l| !langs.contains(&l)))
+                    .take(TWIN_SOURCES)
+                    .collect()
+            }
+        };
+        let mut seqs: BTreeMap<u32, tantivy::columnar::Column<u64>> = BTreeMap::new();
+        let mut wanted: Vec<(f32, String, usize)> = Vec::new();
+        for (score, addr) in sources {
+            let Some(doc) = tables[addr.segment_ord as usize].value(addr.doc_id, Dimension::Doc) else { continue };
+            let column = match seqs.entry(addr.segment_ord) {
+                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    e.insert(searcher.segment_reader(addr.segment_ord).fast_fields().u64("seq")?)
+                }
+            };
+            let seq = column.first(addr.doc_id).unwrap_or(0) as usize;
+            if let Some((twin, at)) = self.manifest.twin_of(doc, seq) {
+                // a tiered score keeps its tier: only the part within it is weighed down
+                let tier = if tiered { (score / build::TIER).floor() * build::TIER } else { 0.0 };
+                wanted.push((tier + (score - tier) * TWIN_WEIGHT, twin.to_string(), at));
+            }
+        }
+        let mut added = 0;
+        for (score, doc, seq) in wanted {
+            let Some(addr) = self.address_of(searcher, &doc, seq, &mut seqs)? else { continue };
+            match best.iter_mut().find(|(_, a)| *a == addr) {
+                Some(found) => found.0 = found.0.max(score),
+                None => {
+                    best.push((score, addr));
+                    added += 1;
+                }
+            }
+        }
+        best.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        Ok(added)
+    }
+
+    /// Where record `seq` of `doc` is.
+    fn address_of(
+        &self,
+        searcher: &Searcher,
+        doc: &str,
+        seq: usize,
+        seqs: &mut BTreeMap<u32, tantivy::columnar::Column<u64>>,
+    ) -> Result<Option<DocAddress>> {
+        let term = tantivy::Term::from_field_text(self.fields.doc, doc);
+        let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+        for addr in searcher.search(&query, &DocSetCollector)? {
+            let column = match seqs.entry(addr.segment_ord) {
+                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    e.insert(searcher.segment_reader(addr.segment_ord).fast_fields().u64("seq")?)
+                }
+            };
+            if column.first(addr.doc_id) == Some(seq as u64) {
+                return Ok(Some(addr));
+            }
+        }
+        Ok(None)
     }
 
     /// The importance rank of each unit of `plan` (0 the most important): the fewer records a
