@@ -6,6 +6,7 @@
 //! listed in document order (faceted browsing).
 
 pub mod build;
+pub mod condition;
 pub mod expand;
 pub mod facets;
 pub mod gather;
@@ -21,6 +22,7 @@ use tantivy::collector::DocSetCollector;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
 
+pub use condition::Condition;
 pub use expand::{Expansion, ExpansionKind};
 pub use facets::{Counts, Filters};
 
@@ -57,6 +59,36 @@ pub struct SearchRequest {
     /// Like Solr's `facet.limit` and Meilisearch's `maxValuesPerFacet` (both 100 by default):
     /// a broad query over thousands of files would otherwise list every file name.
     pub facet_limit: Option<usize>,
+    /// A boolean filter beyond `filters` (ANDed with them), for clients that send filter
+    /// expressions (the Meilisearch surface of `consulta serve`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Condition>,
+    /// With no words and no filters, list every record (a "placeholder search") instead of
+    /// refusing the request as empty.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub browse: bool,
+    /// The order of the hits: by relevance (the default) or by year.
+    #[serde(skip_serializing_if = "Order::is_relevance")]
+    pub order: Order,
+}
+
+/// The order of a search's hits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Order {
+    /// Best match first (document order when no words are searched).
+    #[default]
+    Relevance,
+    /// Oldest document first; records without a year last; document order within a year.
+    YearAsc,
+    /// Newest document first; records without a year last; document order within a year.
+    YearDesc,
+}
+
+impl Order {
+    fn is_relevance(&self) -> bool {
+        *self == Order::Relevance
+    }
 }
 
 impl Default for SearchRequest {
@@ -68,6 +100,9 @@ impl Default for SearchRequest {
             filters: BTreeMap::new(),
             expand: true,
             facet_limit: Some(DEFAULT_FACET_LIMIT),
+            condition: None,
+            browse: false,
+            order: Order::Relevance,
         }
     }
 }
@@ -281,8 +316,9 @@ impl Searchable {
         // a `field:value` of the query is one more filter, ANDed with those of the request
         let typed: Vec<(Dimension, Vec<String>)> = parsed.filters.iter().map(|(d, v)| (*d, vec![v.clone()])).collect();
         filters.extend(facets::resolve_filters(typed.iter().map(|(d, v)| (*d, v.as_slice())))?);
+        let condition = req.condition.as_ref().map(Condition::resolve).transpose()?;
         let has_text = expand::has_text(&parsed);
-        if !has_text && filters.is_empty() && parsed.exclude.is_empty() {
+        if !has_text && filters.is_empty() && parsed.exclude.is_empty() && condition.is_none() && !req.browse {
             return Err(Error::Usage(if req.query.trim().is_empty() {
                 "nothing to search: give words to search for, or filters such as --kind session".into()
             } else {
@@ -294,16 +330,17 @@ impl Searchable {
         // run again asking for any of its words
         let vocabulary = IndexVocabulary { searcher: &searcher, fields: &self.fields };
         let plan = expand::expand(&parsed, req.expand, &vocabulary, &self.mined);
-        let mut built = build::build(&self.fields, &plan, &filters, build::Matching::All);
-        let mut pass = self.collect(&searcher, &built, req, has_text)?;
+        let mut built = build::build(&self.fields, &plan, &filters, condition.as_ref(), build::Matching::All);
+        let ranked = has_text && req.order == Order::Relevance;
+        let mut pass = self.collect(&searcher, &built, req, ranked)?;
         if pass.0 == 0 && parsed.include.len() > 1 {
-            built = build::build(&self.fields, &plan, &filters, build::Matching::Any);
-            pass = self.collect(&searcher, &built, req, has_text)?;
+            built = build::build(&self.fields, &plan, &filters, condition.as_ref(), build::Matching::Any);
+            pass = self.collect(&searcher, &built, req, ranked)?;
         }
         let query = built.query;
         let (total, facet_counts, mut page) = pass;
-        if !has_text {
-            page = self.in_document_order(&searcher, &*query, req.offset, req.limit)?;
+        if !ranked {
+            page = self.in_order(&searcher, &*query, req.order, req.offset, req.limit)?;
         }
         let mut terms = highlight_terms(&parsed);
         for e in plan.expansions.iter().filter(|e| e.kind == ExpansionKind::Typo) {
@@ -405,6 +442,19 @@ impl Searchable {
         offset: usize,
         limit: usize,
     ) -> Result<Vec<(f32, DocAddress)>> {
+        self.in_order(searcher, query, Order::Relevance, offset, limit)
+    }
+
+    /// Every match, sorted by year as `order` says (not at all for [`Order::Relevance`]), then
+    /// by (document, position in document), then paged.
+    fn in_order(
+        &self,
+        searcher: &Searcher,
+        query: &dyn tantivy::query::Query,
+        order: Order,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<(f32, DocAddress)>> {
         let tables = self.tables()?;
         let all = searcher.search(query, &DocSetCollector)?;
         let mut keyed = Vec::with_capacity(all.len());
@@ -416,8 +466,15 @@ impl Searchable {
                     e.insert(searcher.segment_reader(addr.segment_ord).fast_fields().u64("seq")?)
                 }
             };
-            let name = tables[addr.segment_ord as usize].value(addr.doc_id, Dimension::Doc).unwrap_or_default();
-            keyed.push(((name, seq.first(addr.doc_id).unwrap_or(0)), addr));
+            let table = &tables[addr.segment_ord as usize];
+            let name = table.value(addr.doc_id, Dimension::Doc).unwrap_or_default();
+            let year = || table.value(addr.doc_id, Dimension::Year).and_then(|y| y.parse::<i64>().ok());
+            let year = match order {
+                Order::Relevance => 0,
+                Order::YearAsc => year().unwrap_or(i64::MAX),
+                Order::YearDesc => year().map_or(i64::MAX, |y| -y),
+            };
+            keyed.push(((year, name, seq.first(addr.doc_id).unwrap_or(0)), addr));
         }
         keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         Ok(keyed.into_iter().skip(offset).take(limit).map(|(_, a)| (0.0, a)).collect())
@@ -440,7 +497,7 @@ impl Searchable {
     pub fn profile(&self, filter: (Dimension, &str), dims: &[Dimension]) -> Result<(usize, Counts)> {
         let values = [filter.1.to_string()];
         let filters = facets::resolve_filters([(filter.0, values.as_slice())])?;
-        let query = build::build(&self.fields, &expand::Plan::default(), &filters, build::Matching::All).query;
+        let query = build::build(&self.fields, &expand::Plan::default(), &filters, None, build::Matching::All).query;
         // tables of these dimensions for this call only: a search never counts the hidden ones
         let searcher = self.searcher();
         let tables = searcher
@@ -526,6 +583,14 @@ impl expand::Vocabulary for IndexVocabulary<'_> {
     }
 }
 
+/// The byte ranges of `text` (in `lang`) holding a word that `query` searches for (under any
+/// form its analyzer gives: "migraciones" for "migración"), for callers that highlight fields
+/// themselves with their own tags.
+pub fn marks(query: &str, text: &str, lang: Lang) -> Vec<(usize, usize)> {
+    let terms = highlight_terms(&parse::parse(query));
+    snippet::matching_tokens(text, lang, &terms[&lang]).into_iter().map(|t| (t.from, t.to)).collect()
+}
+
 /// Analyzed terms of the positive clauses, per language, for highlighting.
 fn highlight_terms(q: &parse::ParsedQuery) -> BTreeMap<Lang, HashSet<String>> {
     Lang::ALL
@@ -535,4 +600,27 @@ fn highlight_terms(q: &parse::ParsedQuery) -> BTreeMap<Lang, HashSet<String>> {
             (lang, terms)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_find_every_form_of_the_words_searched() {
+        let text = "Las Migraciones y la migración; trata.";
+        let marks = marks("migración -trata", text, Lang::Es);
+        let words: Vec<&str> = marks.iter().map(|&(a, b)| &text[a..b]).collect();
+        assert_eq!(words, ["Migraciones", "migración"]);
+    }
+
+    #[test]
+    fn requests_deserialize_with_the_new_fields_defaulted() {
+        let req: SearchRequest = serde_json::from_str(r#"{"q": "remesas", "order": "year-desc"}"#).unwrap();
+        assert_eq!(req.order, Order::YearDesc);
+        assert!(!req.browse && req.condition.is_none());
+        // and serialize as before when unused
+        let json = serde_json::to_string(&SearchRequest::new("x")).unwrap();
+        assert!(!json.contains("order") && !json.contains("browse") && !json.contains("condition"), "{json}");
+    }
 }
