@@ -56,7 +56,6 @@ impl Server {
     }
 
     /// `POST path` with a JSON body.
-    #[allow(dead_code)]
     pub fn post_json(&self, path: &str, body: &Value) -> Reply {
         self.request("POST", path, &[("Content-Type", "application/json")], body.to_string().as_bytes())
     }
@@ -400,4 +399,70 @@ fn sigterm_stops_the_server_without_cutting_an_answer_short() {
     assert_eq!(server.stop().code(), Some(0), "SIGTERM is a clean stop");
     assert!(client.join().expect("every answer was whole") > 0);
     assert!(TcpStream::connect(&addr).is_err(), "the port is closed after shutdown");
+}
+
+fn ids(hits: &Value) -> Vec<String> {
+    hits.as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn the_meilisearch_surface_answers_the_cli_hits_and_meilisearch_errors() {
+    let server = Server::shared();
+    let cli = search_json(&["remesas", "--mechanism", "CSM", "--lang", "es", "--limit", "5"]);
+    let body = serde_json::json!({"q": "remesas", "filter": "mechanism = CSM AND lang = es", "limit": 5,
+        "facets": ["mechanism"], "attributesToHighlight": ["heading"], "page": null, "sort": null});
+    let reply = server.post_json("/indexes/sections/search", &body);
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let v = reply.json();
+    assert_eq!(ids(&v["hits"]), ids(&cli["hits"]), "the same hits as the CLI");
+    assert_eq!(v["estimatedTotalHits"], cli["total"]);
+    assert_eq!(v["facetDistribution"]["mechanism"], cli["facets"]["mechanism"]);
+    assert!(v["hits"][0]["_formatted"]["heading"].as_str().unwrap().contains("<em>"), "{}", v["hits"][0]);
+    let arrays = server.post_json(
+        "/indexes/sections/search",
+        &serde_json::json!({"q": "remesas", "filter": [["\"mechanism\"=\"CSM\""], ["lang = es"]], "limit": 5}),
+    );
+    assert_eq!(ids(&arrays.json()["hits"]), ids(&cli["hits"]));
+    let multi = server.post_json("/multi-search", &serde_json::json!({"queries": [{"indexUid": "sections", "q": "remesas", "limit": 5, "filter": "mechanism = CSM AND lang = es"}]}));
+    assert_eq!(ids(&multi.json()["results"][0]["hits"]), ids(&cli["hits"]));
+    let placeholder = server.post_json("/indexes/sections/search", &serde_json::json!({"hitsPerPage": 3, "page": 2}));
+    assert_eq!(placeholder.json()["hits"].as_array().unwrap().len(), 3);
+    assert_eq!(server.get("/indexes/sections").json()["uid"], "sections");
+    let errors: Vec<(Reply, u16, &str)> = vec![
+        (server.post_json("/indexes/nope/search", &serde_json::json!({"q": "x"})), 404, "index_not_found"),
+        (
+            server.post_json("/indexes/sections/search", &serde_json::json!({"q": "x", "filter": "mechanism = "})),
+            400,
+            "invalid_search_filter",
+        ),
+        (server.post_json("/indexes/sections/search", &serde_json::json!({"q": "x", "wat": 1})), 400, "bad_request"),
+        (
+            server.post_json("/indexes/sections/search", &serde_json::json!({"q": "x", "limit": 1e9})),
+            400,
+            "invalid_search_limit",
+        ),
+        (server.request("POST", "/indexes/sections/search", &[], b"{}"), 415, "missing_content_type"),
+        (
+            server.request(
+                "POST",
+                "/indexes/sections/search",
+                &[("Content-Type", "application/json")],
+                &vec![b' '; 10 * 1024 * 1024],
+            ),
+            413,
+            "payload_too_large",
+        ),
+        (
+            server.request("POST", "/indexes/sections/documents", &[("Content-Type", "application/json")], b"[]"),
+            405,
+            "method_not_allowed",
+        ),
+        (server.request("DELETE", "/indexes/sections", &[], b""), 405, "method_not_allowed"),
+    ];
+    for (reply, status, code) in errors {
+        let v = reply.json();
+        assert_eq!((reply.status, v["code"].as_str().unwrap()), (status, code), "{v}");
+        assert!(v["message"].is_string() && v["type"].is_string() && v["link"].is_string(), "{v}");
+    }
+    assert_eq!(server.get("/api/search?q=remesas").status, 200, "still serving");
 }

@@ -97,9 +97,9 @@ impl From<Failure> for ApiError {
 type Answer<T> = Result<Json<T>, ApiError>;
 
 /// The 404 of every unknown path (in the shape of the surface the path belongs to).
-pub async fn not_found(uri: axum::http::Uri) -> Response {
+pub async fn not_found(method: axum::http::Method, uri: axum::http::Uri) -> Response {
     if super::meili::is_meili_path(uri.path()) {
-        return super::meili::not_found(uri).await;
+        return super::meili::not_found(method, uri).await;
     }
     ApiError::not_found(format!("no such endpoint {:?}; see /api/search, /api/records/ID, /api/stats", uri.path()))
         .into_response()
