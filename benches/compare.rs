@@ -399,6 +399,7 @@ fn consulta_latencies(s: &Engine, cases: &[Case]) -> Latencies {
             filters: c.filters.iter().map(|(d, v)| (Dimension::parse(d).expect("a dimension"), v.clone())).collect(),
             expand: true,
             facet_limit: Some(DEFAULT_FACET_LIMIT),
+            ..SearchRequest::default()
         })
         .collect();
     // warm-up round; it also fixes the totals every timed round must repeat

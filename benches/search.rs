@@ -47,6 +47,7 @@ fn bench(c: &mut Criterion) {
                 .collect(),
             expand: true,
             facet_limit: Some(DEFAULT_FACET_LIMIT),
+            ..SearchRequest::default()
         })
         .collect();
     let totals: Vec<usize> = requests.iter().map(|r| searchable.search(r).expect("search").total).collect();

@@ -43,6 +43,7 @@ pub mod model;
 pub mod query;
 pub mod reindex;
 pub mod segment;
+pub mod server;
 
 pub use engine::{Config, Engine};
 pub use error::{Error, Result};

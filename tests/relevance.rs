@@ -114,6 +114,7 @@ fn request(query: &str, filters: &str) -> SearchRequest {
         filters: by_dim,
         expand: true,
         facet_limit: Some(DEFAULT_FACET_LIMIT),
+        ..SearchRequest::default()
     }
 }
 

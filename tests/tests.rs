@@ -11,4 +11,6 @@ mod indexing;
 mod pdf;
 mod relevance;
 mod search;
+mod server;
+mod server_clients;
 mod util;

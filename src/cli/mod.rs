@@ -8,6 +8,7 @@ mod lookup;
 pub mod progress;
 pub mod render;
 mod search;
+mod serve;
 mod show;
 
 use std::io::Write;
@@ -57,6 +58,8 @@ pub enum Command {
     Lookup(lookup::Args),
     /// List the glossary's acronyms and those the corpus defines, with where each was seen.
     Acronyms(acronyms::Args),
+    /// Serve the search page, a JSON API and a Meilisearch-compatible API (loopback, read-only).
+    Serve(serve::Args),
 }
 
 impl Paths {
@@ -83,6 +86,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
         Command::Analyze(args) => analyze::run(args, out),
         Command::Lookup(args) => lookup::run(args, out, err),
         Command::Acronyms(args) => acronyms::run(args, out, err),
+        Command::Serve(args) => serve::run(args, out, err),
     }
 }
 

@@ -72,6 +72,7 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
         filters: filters.into_iter().filter(|(_, values)| !values.is_empty()).collect(),
         expand: !args.no_expand,
         facet_limit: (args.facet_limit > 0).then_some(args.facet_limit),
+        ..SearchRequest::default()
     };
     let resp = engine.search(&req)?;
     if args.json {

@@ -16,7 +16,7 @@ pub use profiles::{
 
 use crate::error::{Error, Result};
 use crate::ingest::DEFAULT_MAX_BYTES;
-use crate::model::{Lang, Record};
+use crate::model::{Dimension, Lang, Record};
 use crate::query::{Hit, Reader, SearchRequest, SearchResponse};
 use crate::reindex::{self, IndexOptions, IndexReport, Progress};
 
@@ -179,6 +179,33 @@ impl Engine {
         Ok(engine)
     }
 
+    /// The values of facet `dim` among the records `req` matches (every record when it has no
+    /// words and no filters), with their counts, most frequent first, keeping those where a
+    /// word of the value starts like a word of `prefix` (accents and case aside), or that
+    /// `prefix` names by an alias (`CSM` finds SACM). An empty `prefix` keeps every value.
+    pub fn facet_values(&self, req: &SearchRequest, dim: Dimension, prefix: &str) -> Result<Vec<(String, u64)>> {
+        let req = SearchRequest { limit: 0, offset: 0, facet_limit: None, browse: true, ..req.clone() };
+        let counts = self.search(&req)?.facets.remove(&dim).unwrap_or_default();
+        let alias = crate::query::facets::resolve_filters([(dim, &[prefix.to_string()][..])])
+            .ok()
+            .and_then(|f| f.into_iter().next())
+            .and_then(|(_, v)| v.into_iter().next());
+        let wanted: Vec<String> = words_of(prefix);
+        let starts = |value: &str| {
+            let words = words_of(value);
+            wanted.iter().all(|w| words.iter().any(|v| v.starts_with(w.as_str())))
+        };
+        let mut values: Vec<(String, u64)> =
+            counts.into_iter().filter(|(v, _)| starts(v) || alias.as_deref() == Some(v.as_str())).collect();
+        values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(values)
+    }
+
+    /// The byte ranges of `text` (in `lang`) that `query` matches, for highlighting.
+    pub fn marks(query: &str, text: &str, lang: Lang) -> Vec<(usize, usize)> {
+        crate::query::marks(query, text, lang)
+    }
+
     /// Where the corpus and the index are.
     pub fn config(&self) -> &Config {
         &self.config
@@ -319,6 +346,14 @@ impl Engine {
     }
 }
 
+/// The folded words of a facet value or of a facet query.
+fn words_of(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| crate::analyze::fold::fold(w).into_owned())
+        .collect()
+}
+
 /// [`reindex::run`] or [`reindex::refresh`].
 type IndexRun = fn(&IndexOptions, &mut dyn FnMut(Progress<'_>)) -> Result<IndexReport>;
 
@@ -366,5 +401,23 @@ mod tests {
     fn an_engine_is_shared_across_threads() {
         fn send_sync<T: Send + Sync>() {}
         send_sync::<Engine>();
+    }
+
+    #[test]
+    fn facet_values_are_searched_by_word_prefix_and_alias() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir(&corpus).unwrap();
+        let text = "The South American Conference on Migration (SACM) met in Lima with Brazil and Chile.\n";
+        std::fs::write(corpus.join("a.txt"), text).unwrap();
+        std::fs::write(corpus.join("b.txt"), "Brazil and Belize spoke on remittances.\n").unwrap();
+        let engine = Engine::open_or_build(Config::new(&corpus, dir.path().join("index")), &mut |_| {}).unwrap();
+        let all = SearchRequest::default();
+        let countries = engine.facet_values(&all, Dimension::Country, "b").unwrap();
+        assert_eq!(countries, [("Brazil".to_string(), 2), ("Belize".to_string(), 1)]);
+        assert_eq!(engine.facet_values(&all, Dimension::Country, "BRA").unwrap().len(), 1);
+        assert_eq!(engine.facet_values(&all, Dimension::Mechanism, "csm").unwrap()[0].0, "SACM");
+        let remittances = SearchRequest::new("remittances");
+        assert_eq!(engine.facet_values(&remittances, Dimension::Country, "").unwrap().len(), 2);
     }
 }

@@ -9,11 +9,12 @@ use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur,
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
+use super::condition::{Condition, YEARS};
 use super::expand::{Alternative, Plan, Terms, DEFINES_WEIGHT};
 use super::facets::Filters;
 use crate::analyze::thesaurus;
 use crate::index::schema::Fields;
-use crate::model::Lang;
+use crate::model::{Dimension, Lang};
 
 /// Weight of a heading or title match relative to a body match.
 const HEAD_BOOST: f32 = 2.5;
@@ -131,8 +132,15 @@ pub fn unit_queries(fields: &Fields, plan: &Plan) -> Vec<Box<dyn Query>> {
         .collect()
 }
 
-/// Builds the query of `plan`, its units combined as `matching` says, filtered by `filters`.
-pub fn build(fields: &Fields, plan: &Plan, filters: &Filters, matching: &Matching) -> Built {
+/// Builds the query of `plan`, its units combined as `matching` says, filtered by `filters`
+/// and by `condition` (already resolved, see [`Condition::resolve`]).
+pub fn build(
+    fields: &Fields,
+    plan: &Plan,
+    filters: &Filters,
+    condition: Option<&Condition>,
+    matching: &Matching,
+) -> Built {
     let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let matched = unit_queries(fields, plan);
     if matched.is_empty() {
@@ -179,7 +187,39 @@ pub fn build(fields: &Fields, plan: &Plan, filters: &Filters, matching: &Matchin
             .collect();
         top.push((Occur::Must, Box::new(BoostQuery::new(Box::new(BooleanQuery::new(any)), 0.0))));
     }
+    if let Some(c) = condition {
+        top.push((Occur::Must, Box::new(BoostQuery::new(condition_query(fields, c), 0.0))));
+    }
     Built { query: Box::new(BooleanQuery::new(top)), boosts }
+}
+
+/// The query of a filter condition: term queries on the dimension fields, combined as the
+/// condition says. A negation matches everything but its condition (tantivy's boolean query
+/// with only excluded clauses matches nothing).
+fn condition_query(fields: &Fields, c: &Condition) -> Box<dyn Query> {
+    let term = |dim: Dimension, v: &str| -> Box<dyn Query> {
+        Box::new(TermQuery::new(Term::from_field_text(fields.dimension(dim), v), IndexRecordOption::Basic))
+    };
+    let all = |cs: Vec<Box<dyn Query>>, occur: Occur| -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(cs.into_iter().map(|q| (occur, q)).collect()))
+    };
+    match c {
+        Condition::Is(dim, v) => term(*dim, v),
+        Condition::Years(lo, hi) => {
+            let (lo, hi) = (lo.unwrap_or(*YEARS.start()), hi.unwrap_or(*YEARS.end()));
+            all((lo..=hi).map(|y| term(Dimension::Year, &y.to_string())).collect(), Occur::Should)
+        }
+        Condition::Exists(dim) => {
+            Box::new(tantivy::query::ExistsQuery::new(crate::index::schema::dimension_field(*dim), false))
+        }
+        Condition::Not(inner) => Box::new(BooleanQuery::new(vec![
+            (Occur::Must, Box::new(AllQuery)),
+            (Occur::MustNot, condition_query(fields, inner)),
+        ])),
+        Condition::And(cs) if cs.is_empty() => Box::new(AllQuery),
+        Condition::And(cs) => all(cs.iter().map(|c| condition_query(fields, c)).collect(), Occur::Must),
+        Condition::Or(cs) => all(cs.iter().map(|c| condition_query(fields, c)).collect(), Occur::Should),
+    }
 }
 
 /// The boost for records where the typed words of one language stand close together.

@@ -29,7 +29,8 @@ pub fn resolve_filters<'a>(filters: impl IntoIterator<Item = (Dimension, &'a [St
     Ok(out)
 }
 
-fn resolve(dim: Dimension, value: &str) -> Result<String> {
+/// One filter value resolved to its facet value (see [`resolve_filters`]).
+pub(crate) fn resolve(dim: Dimension, value: &str) -> Result<String> {
     let value = value.trim();
     Ok(match dim {
         Dimension::Mechanism | Dimension::Country | Dimension::Entity | Dimension::Primary => {

@@ -6,6 +6,7 @@
 //! listed in document order (faceted browsing).
 
 pub mod build;
+pub mod condition;
 pub mod expand;
 pub mod facets;
 pub mod gather;
@@ -21,6 +22,7 @@ use tantivy::collector::DocSetCollector;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
 
+pub use condition::Condition;
 pub use expand::{Expansion, ExpansionKind};
 pub use facets::{Counts, Filters};
 
@@ -57,6 +59,36 @@ pub struct SearchRequest {
     /// Like Solr's `facet.limit` and Meilisearch's `maxValuesPerFacet` (both 100 by default):
     /// a broad query over thousands of files would otherwise list every file name.
     pub facet_limit: Option<usize>,
+    /// A boolean filter beyond `filters` (ANDed with them), for clients that send filter
+    /// expressions (the Meilisearch surface of `consulta serve`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Condition>,
+    /// With no words and no filters, list every record (a "placeholder search") instead of
+    /// refusing the request as empty.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub browse: bool,
+    /// The order of the hits: by relevance (the default) or by year.
+    #[serde(skip_serializing_if = "Order::is_relevance")]
+    pub order: Order,
+}
+
+/// The order of a search's hits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Order {
+    /// Best match first (document order when no words are searched).
+    #[default]
+    Relevance,
+    /// Oldest document first; records without a year last; document order within a year.
+    YearAsc,
+    /// Newest document first; records without a year last; document order within a year.
+    YearDesc,
+}
+
+impl Order {
+    fn is_relevance(&self) -> bool {
+        *self == Order::Relevance
+    }
 }
 
 impl Default for SearchRequest {
@@ -68,6 +100,9 @@ impl Default for SearchRequest {
             filters: BTreeMap::new(),
             expand: true,
             facet_limit: Some(DEFAULT_FACET_LIMIT),
+            condition: None,
+            browse: false,
+            order: Order::Relevance,
         }
     }
 }
@@ -170,6 +205,14 @@ fn graded_matching(ranks: &[usize], at_least: usize) -> build::Matching {
         .map(|&r| if r < MAX_TIERS { build::TIER * f32::from(1u16 << (MAX_TIERS - 1 - r)) } else { 0.0 })
         .collect();
     build::Matching::Graded { tiers, at_least }
+}
+
+/// What a search's query is made of: its plan, filters and condition.
+#[derive(Clone, Copy)]
+struct Scope<'a> {
+    plan: &'a expand::Plan,
+    filters: &'a Filters,
+    condition: Option<&'a Condition>,
 }
 
 /// The best matches whose twins (the same record in the translation) join the results.
@@ -320,8 +363,9 @@ impl Searchable {
             all.dedup();
             all
         })?;
+        let condition = req.condition.as_ref().map(Condition::resolve).transpose()?;
         let has_text = expand::has_text(&parsed);
-        if !has_text && filters.is_empty() && parsed.exclude.is_empty() {
+        if !has_text && filters.is_empty() && parsed.exclude.is_empty() && condition.is_none() && !req.browse {
             return Err(Error::Usage(no_text(&req.query)));
         }
         let searcher = self.searcher();
@@ -329,14 +373,16 @@ impl Searchable {
         // run again asking for any of its words
         let vocabulary = IndexVocabulary { searcher: &searcher, fields: &self.fields };
         let plan = expand::expand(&parsed, req.expand, &vocabulary, &self.mined);
-        let mut built = build::build(&self.fields, &plan, &filters, &build::Matching::All);
-        let mut pass = self.collect(&searcher, &built, req, has_text, None)?;
+        let mut built = build::build(&self.fields, &plan, &filters, condition.as_ref(), &build::Matching::All);
+        let ranked = has_text && req.order == Order::Relevance;
+        let mut pass = self.collect(&searcher, &built, req, ranked, None)?;
         let mut graded = None;
-        if pass.0 < RELAX_BELOW.max(req.offset + req.limit) && plan.units.len() > 1 {
+        if ranked && pass.0 < RELAX_BELOW.max(req.offset + req.limit) && plan.units.len() > 1 {
             let ranks = self.importance(&searcher, &plan)?;
             for at_least in [ranks.len().div_ceil(2), 1] {
-                built = build::build(&self.fields, &plan, &filters, &graded_matching(&ranks, at_least));
-                pass = self.collect(&searcher, &built, req, has_text, Some(build::TIER))?;
+                let matching = graded_matching(&ranks, at_least);
+                built = build::build(&self.fields, &plan, &filters, condition.as_ref(), &matching);
+                pass = self.collect(&searcher, &built, req, ranked, Some(build::TIER))?;
                 if pass.0 > 0 {
                     break;
                 }
@@ -344,9 +390,10 @@ impl Searchable {
             graded = Some(ranks);
         }
         let query = built.query;
-        let (mut total, facet_counts, mut best) = pass;
-        if has_text && req.expand {
-            total += self.add_twins(&searcher, &plan, &filters, req, &mut best, graded.is_some())?;
+        let (total, facet_counts, mut best) = pass;
+        if ranked && req.expand {
+            let scope = Scope { plan: &plan, filters: &filters, condition: condition.as_ref() };
+            self.add_twins(&searcher, &scope, req, &mut best, graded.is_some())?;
         }
         let mut page: Vec<(f32, DocAddress)> = best.into_iter().skip(req.offset).take(req.limit).collect();
         // what a graded page's hits lack: the units whose tier bit is unset, in order of importance
@@ -366,8 +413,8 @@ impl Searchable {
             relaxed.sort_by_key(|&u| std::cmp::Reverse(ranks[u]));
         }
         let relaxed: Vec<String> = relaxed.into_iter().map(|u| plan.unit_texts[u].clone()).collect();
-        if !has_text {
-            page = self.in_document_order(&searcher, &*query, req.offset, req.limit)?;
+        if !ranked {
+            page = self.in_order(&searcher, &*query, req.order, req.offset, req.limit)?;
         }
         let mut terms = highlight_terms(&parsed);
         for e in plan.expansions.iter().filter(|e| e.kind == ExpansionKind::Typo) {
@@ -431,16 +478,18 @@ impl Searchable {
     /// brings its translation along, so that a name only one language's report uses finds the
     /// other's record too. With a language filter, the sources are the best matches in the other
     /// language (found by the same query without that filter), so a Spanish name finds the
-    /// English record. Returns how many records were added.
+    /// English record. A twin must pass the query's filters and exclusions. Returns how many
+    /// records were added (they rank, but are not counted in the total and the facets, which
+    /// count the records the query itself matches).
     fn add_twins(
         &self,
         searcher: &Searcher,
-        plan: &expand::Plan,
-        filters: &Filters,
+        scope: &Scope<'_>,
         req: &SearchRequest,
         best: &mut Vec<(f32, DocAddress)>,
         tiered: bool,
     ) -> Result<usize> {
+        let Scope { plan, filters, condition } = *scope;
         if !self.manifest.files.values().any(|f| f.twin.is_some()) {
             return Ok(0);
         }
@@ -452,7 +501,7 @@ impl Searchable {
                 let others: Filters = filters.iter().filter(|(d, _)| *d != Dimension::Lang).cloned().collect();
                 let matching =
                     if tiered { graded_matching(&self.importance(searcher, plan)?, 1) } else { build::Matching::All };
-                let built = build::build(&self.fields, plan, &others, &matching);
+                let built = build::build(&self.fields, plan, &others, condition, &matching);
                 let wide = SearchRequest { offset: 0, limit: TWIN_SOURCES, ..req.clone() };
                 let (_, _, found) = self.collect(searcher, &built, &wide, true, tiered.then_some(build::TIER))?;
                 let lang_of =
@@ -481,9 +530,20 @@ impl Searchable {
                 wanted.push((tier + (score - tier) * TWIN_WEIGHT, twin.to_string(), at));
             }
         }
+        // a twin must pass what the query asks besides its words: filters, condition, exclusions
+        let only_words_dropped = expand::Plan { exclude: plan.exclude.clone(), ..expand::Plan::default() };
+        let passes = build::build(&self.fields, &only_words_dropped, filters, condition, &build::Matching::All).query;
+        let passes = passes.weight(tantivy::query::EnableScoring::disabled_from_searcher(searcher))?;
         let mut added = 0;
         for (score, doc, seq) in wanted {
             let Some(addr) = self.address_of(searcher, &doc, seq, &mut seqs)? else { continue };
+            let mut scorer = passes.scorer(searcher.segment_reader(addr.segment_ord), 1.0)?;
+            // a fresh scorer stands on its first match, which may lie past the twin already
+            let at = tantivy::DocSet::doc(&scorer);
+            let at = if at < addr.doc_id { tantivy::DocSet::seek(&mut scorer, addr.doc_id) } else { at };
+            if at != addr.doc_id {
+                continue;
+            }
             match best.iter_mut().find(|(_, a)| *a == addr) {
                 Some(found) => found.0 = found.0.max(score),
                 None => {
@@ -588,6 +648,19 @@ impl Searchable {
         offset: usize,
         limit: usize,
     ) -> Result<Vec<(f32, DocAddress)>> {
+        self.in_order(searcher, query, Order::Relevance, offset, limit)
+    }
+
+    /// Every match, sorted by year as `order` says (not at all for [`Order::Relevance`]), then
+    /// by (document, position in document), then paged.
+    fn in_order(
+        &self,
+        searcher: &Searcher,
+        query: &dyn tantivy::query::Query,
+        order: Order,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<(f32, DocAddress)>> {
         let tables = self.tables()?;
         let all = searcher.search(query, &DocSetCollector)?;
         let mut keyed = Vec::with_capacity(all.len());
@@ -599,8 +672,15 @@ impl Searchable {
                     e.insert(searcher.segment_reader(addr.segment_ord).fast_fields().u64("seq")?)
                 }
             };
-            let name = tables[addr.segment_ord as usize].value(addr.doc_id, Dimension::Doc).unwrap_or_default();
-            keyed.push(((name, seq.first(addr.doc_id).unwrap_or(0)), addr));
+            let table = &tables[addr.segment_ord as usize];
+            let name = table.value(addr.doc_id, Dimension::Doc).unwrap_or_default();
+            let year = || table.value(addr.doc_id, Dimension::Year).and_then(|y| y.parse::<i64>().ok());
+            let year = match order {
+                Order::Relevance => 0,
+                Order::YearAsc => year().unwrap_or(i64::MAX),
+                Order::YearDesc => year().map_or(i64::MAX, |y| -y),
+            };
+            keyed.push(((year, name, seq.first(addr.doc_id).unwrap_or(0)), addr));
         }
         keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         Ok(keyed.into_iter().skip(offset).take(limit).map(|(_, a)| (0.0, a)).collect())
@@ -623,7 +703,7 @@ impl Searchable {
     pub fn profile(&self, filter: (Dimension, &str), dims: &[Dimension]) -> Result<(usize, Counts)> {
         let values = [filter.1.to_string()];
         let filters = facets::resolve_filters([(filter.0, values.as_slice())])?;
-        let query = build::build(&self.fields, &expand::Plan::default(), &filters, &build::Matching::All).query;
+        let query = build::build(&self.fields, &expand::Plan::default(), &filters, None, &build::Matching::All).query;
         // tables of these dimensions for this call only: a search never counts the hidden ones
         let searcher = self.searcher();
         let tables = searcher
@@ -709,6 +789,14 @@ impl expand::Vocabulary for IndexVocabulary<'_> {
     }
 }
 
+/// The byte ranges of `text` (in `lang`) holding a word that `query` searches for (under any
+/// form its analyzer gives: "migraciones" for "migración"), for callers that highlight fields
+/// themselves with their own tags.
+pub fn marks(query: &str, text: &str, lang: Lang) -> Vec<(usize, usize)> {
+    let terms = highlight_terms(&parse::parse(query));
+    snippet::matching_tokens(text, lang, &terms[&lang]).into_iter().map(|t| (t.from, t.to)).collect()
+}
+
 /// Analyzed terms of the positive clauses, per language, for highlighting.
 fn highlight_terms(q: &parse::ParsedQuery) -> BTreeMap<Lang, HashSet<String>> {
     Lang::ALL
@@ -740,4 +828,27 @@ fn no_text(query: &str) -> String {
         "query {:?} has only stop words or punctuation; add a content word",
         crate::segment::meta::shorten(query, 200)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_find_every_form_of_the_words_searched() {
+        let text = "Las Migraciones y la migración; trata.";
+        let marks = marks("migración -trata", text, Lang::Es);
+        let words: Vec<&str> = marks.iter().map(|&(a, b)| &text[a..b]).collect();
+        assert_eq!(words, ["Migraciones", "migración"]);
+    }
+
+    #[test]
+    fn requests_deserialize_with_the_new_fields_defaulted() {
+        let req: SearchRequest = serde_json::from_str(r#"{"q": "remesas", "order": "year-desc"}"#).unwrap();
+        assert_eq!(req.order, Order::YearDesc);
+        assert!(!req.browse && req.condition.is_none());
+        // and serialize as before when unused
+        let json = serde_json::to_string(&SearchRequest::new("x")).unwrap();
+        assert!(!json.contains("order") && !json.contains("browse") && !json.contains("condition"), "{json}");
+    }
 }

@@ -55,7 +55,7 @@ pub fn snippet(text: &str, lang: Lang, terms: &HashSet<String>) -> String {
 /// The tokens of `text` whose term is a query term. Analysis (stemming) is the costly part on
 /// long sections, so only words that open like some query term are analyzed (see
 /// [`Openings`]), through the analyzer's memo.
-fn matching_tokens(text: &str, lang: Lang, terms: &HashSet<String>) -> Vec<crate::analyze::Token> {
+pub(crate) fn matching_tokens(text: &str, lang: Lang, terms: &HashSet<String>) -> Vec<crate::analyze::Token> {
     let openings = Openings::of(terms.iter().map(String::as_str));
     let analyzer = Analyzer::for_lang(lang);
     let mut term = String::new();
