@@ -13,6 +13,7 @@
 //!
 //! `index/analyzers.rs` wraps these as tantivy tokenizers; `consulta analyze` calls them directly.
 
+pub mod cognates;
 pub mod entities;
 pub mod fold;
 pub mod invisible;

@@ -23,6 +23,9 @@ pub const CONCEPT_WEIGHT: f32 = 0.4;
 pub const ENTITY_WEIGHT: f32 = 0.8;
 /// Weight of a record that defines the entity a query names ("… on Migration (SACM)").
 pub const DEFINES_WEIGHT: f32 = 2.0;
+/// Weight of a cognate in the other language (*coalición* for *coalition*): below a curated
+/// concept, since a correspondence of suffixes is a guess.
+pub const COGNATE_WEIGHT: f32 = 0.3;
 /// Weight of a typo-tolerant match (the most frequent candidate; the others weigh less).
 pub const TYPO_WEIGHT: f32 = 0.5;
 /// Longest entity name looked for among consecutive query words.
@@ -53,6 +56,8 @@ pub enum ExpansionKind {
     Acronym,
     /// No index knows it: the known words closest to it match.
     Typo,
+    /// A word of the same Latin family in the other language, that the index knows.
+    Cognate,
 }
 
 impl ExpansionKind {
@@ -63,6 +68,7 @@ impl ExpansionKind {
             ExpansionKind::Concept => "concept",
             ExpansionKind::Acronym => "acronym",
             ExpansionKind::Typo => "typo",
+            ExpansionKind::Cognate => "cognate",
         }
     }
 }
@@ -116,6 +122,8 @@ pub enum Alternative {
     Acronym(Terms),
     /// A known word close to a mistyped one, in the body, at its own weight.
     Typo(Terms, f32),
+    /// A cognate in the other language, in body and heading.
+    Cognate(Terms),
 }
 
 impl Alternative {
@@ -125,6 +133,7 @@ impl Alternative {
             Alternative::Typed(_) | Alternative::AllWords(_) => 1.0,
             Alternative::Entity(_) | Alternative::Acronym(_) => ENTITY_WEIGHT,
             Alternative::Concept(_) => CONCEPT_WEIGHT,
+            Alternative::Cognate(_) => COGNATE_WEIGHT,
             Alternative::Typo(_, w) => *w,
         }
     }
@@ -337,6 +346,23 @@ const QUESTION_WORDS: &[&str] = &[
     "tipos",
 ];
 
+/// Whether the one word `text` names `concept` rather than only sharing a stem with one of its
+/// words: *nacional* and *nacionalidad* stem alike, but are not the same word. A word of the
+/// concept that stems like the typed one must be spelled within three letters of it; text of
+/// several words is taken as it matched.
+fn same_word(text: &str, concept: &thesaurus::Concept) -> bool {
+    let typed = fold(text.trim_matches(|c: char| !c.is_alphanumeric())).to_lowercase();
+    if typed.contains(char::is_whitespace) {
+        return true;
+    }
+    concept.terms.iter().any(|term| {
+        let [stem] = term.terms.as_slice() else { return false };
+        let written = fold(&term.text).to_lowercase();
+        clause_terms(&typed, term.lang).first().is_some_and(|t| &t.text == stem)
+            && written.len().abs_diff(typed.len()) <= 3
+    })
+}
+
 /// A single Spanish word with the ending of a conjugated verb ("integran", "participaron",
 /// "compartimos"), which Snowball stems like the noun of the same family.
 fn is_spanish_verb_form(text: &str) -> bool {
@@ -409,6 +435,9 @@ impl Ctx<'_> {
                 .collect();
             alternatives.extend(self.concepts(&unit.text, &typed, &anywhere));
             alternatives.extend(self.mined_acronym(&unit.text));
+            if unit.single_word && unit.entity.is_none() {
+                alternatives.extend(self.cognates(&unit.text));
+            }
         }
         alternatives
     }
@@ -448,7 +477,7 @@ impl Ctx<'_> {
             return out;
         }
         let mut seen: Vec<(Lang, Vec<(usize, String)>)> = Vec::new();
-        for concept in thesaurus::lookup(text) {
+        for concept in thesaurus::lookup(text).into_iter().filter(|c| same_word(text, c)) {
             let mut to = Vec::new();
             for term in &concept.terms {
                 if typed.iter().any(|(l, t)| *l == term.lang && *t == term.terms) {
@@ -476,6 +505,29 @@ impl Ctx<'_> {
             if !to.is_empty() {
                 self.plan.expansions.push(Expansion { from: text.to_string(), kind: ExpansionKind::Concept, to });
             }
+        }
+        out
+    }
+
+    /// The other language's words of the same family as `word` that the index knows, in that
+    /// language only (see [`crate::analyze::cognates`]).
+    fn cognates(&mut self, word: &str) -> Vec<Alternative> {
+        let folded = fold(word.trim_matches(|c: char| !c.is_alphanumeric())).to_lowercase();
+        let mut out = Vec::new();
+        let mut to = Vec::new();
+        for (from, into) in [(Lang::Es, Lang::En), (Lang::En, Lang::Es)] {
+            for form in crate::analyze::cognates::of(&folded, from) {
+                let terms = Terms::of(&form, into);
+                let [(_, term)] = terms.terms.as_slice() else { continue };
+                // only a word the other language's records use, and not the word itself
+                if term != &folded && self.vocabulary.has(into, term) && !to.contains(&form) {
+                    to.push(form);
+                    out.push(Alternative::Cognate(terms));
+                }
+            }
+        }
+        if !to.is_empty() {
+            self.plan.expansions.push(Expansion { from: word.to_string(), kind: ExpansionKind::Cognate, to });
         }
         out
     }
