@@ -17,13 +17,14 @@ use std::collections::BTreeMap;
 use consulta::query::{SearchRequest, DEFAULT_FACET_LIMIT};
 use consulta::{Dimension, Engine};
 
-/// A little below what the whole set scored when it grew from 101 to 281 queries (nDCG@10 0.721,
-/// MRR 0.877; tune 0.693 / 0.859, test 0.747 / 0.894): the thresholds guard against losses, they
-/// are not targets. They were lowered from 0.80 / 0.90 because the new queries (issue 19: questions,
-/// spellings, sessions, names in the other language) are harder than the first 101, not because
-/// ranking fell. Issue 19 wants nDCG@10 >= 0.85 on each part; raise these as ranking gets there.
-const MIN_NDCG: f64 = 0.70;
-const MIN_MRR: f64 = 0.86;
+/// Set from the test part, a little below what it scored once graded matching, spellings,
+/// question words, twins and cognates were in (nDCG@10 0.840, MRR 0.920, recall@10 0.903 on the
+/// test part; the whole set 0.827 / 0.910 / 0.897). When the set grew from 101 to 281 queries it
+/// scored 0.721 / 0.877 on the whole set. The thresholds guard against losses; the test part is
+/// only scored, never tuned on (issue 19 asks 0.85 on each part).
+const MIN_NDCG: f64 = 0.82;
+const MIN_MRR: f64 = 0.90;
+const MIN_RECALL: f64 = 0.88;
 
 /// Seed of the tune/test split, hashed in front of "query\tfilters" (see split.tsv).
 const SPLIT_SEED: &str = "consulta-split-v1";
@@ -210,8 +211,9 @@ fn ranking_meets_the_relevance_set() {
     for kind in kinds {
         table.push(row(kind, &group(&|s| s.kind == kind)));
     }
-    let ndcg = all.iter().map(|s| s.ndcg).sum::<f64>() / all.len() as f64;
-    let mrr = all.iter().map(|s| s.rr).sum::<f64>() / all.len() as f64;
+    let test = group(&|s| s.part == "test");
+    let mean = |f: fn(&Score) -> f64| test.iter().map(f).sum::<f64>() / test.len() as f64;
+    let (ndcg, mrr, recall) = (mean(|s| s.ndcg), mean(|s| s.rr), mean(|s| s.recall));
     let mut worst: Vec<&(Score, &Split, String)> = scored.iter().collect();
     worst.sort_by(|a, b| a.0.ndcg.total_cmp(&b.0.ndcg));
     let worst: Vec<String> = worst
@@ -222,5 +224,8 @@ fn ranking_meets_the_relevance_set() {
         })
         .collect();
     eprintln!("relevance: {} queries\n{}\nworst:\n{}", all.len(), table.join("\n"), worst.join("\n"));
-    assert!(ndcg >= MIN_NDCG && mrr >= MIN_MRR, "nDCG@10 {ndcg:.3} (min {MIN_NDCG}), MRR {mrr:.3} (min {MIN_MRR})");
+    assert!(
+        ndcg >= MIN_NDCG && mrr >= MIN_MRR && recall >= MIN_RECALL,
+        "test part: nDCG@10 {ndcg:.3} (min {MIN_NDCG}), MRR {mrr:.3} (min {MIN_MRR}), recall@10 {recall:.3} (min {MIN_RECALL})"
+    );
 }
