@@ -9,6 +9,7 @@ mod hardening_text;
 mod hardening_walk;
 mod indexing;
 mod pdf;
+mod questions;
 mod relevance;
 mod search;
 mod server;

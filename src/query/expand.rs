@@ -363,6 +363,18 @@ fn same_word(text: &str, concept: &thesaurus::Concept) -> bool {
     })
 }
 
+/// The word with the accent Spanish writes on a final "-ia"/"-ias" ("ciudadania" →
+/// "ciudadanía"), when it has none.
+fn accented(word: &str) -> Option<String> {
+    let lower = word.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+    if !lower.is_ascii() || lower.len() < 5 {
+        return None;
+    }
+    [("ias", "ías"), ("ia", "ía")]
+        .iter()
+        .find_map(|(plain, accent)| lower.strip_suffix(plain).map(|s| format!("{s}{accent}")))
+}
+
 /// A single Spanish word with the ending of a conjugated verb ("integran", "participaron",
 /// "compartimos"), which Snowball stems like the noun of the same family.
 fn is_spanish_verb_form(text: &str) -> bool {
@@ -552,6 +564,29 @@ impl Ctx<'_> {
         }
         let mut out = Vec::new();
         let mut to = Vec::new();
+        // the word's own term in another language ("reserva" is "reserv" in Spanish, a term the
+        // English records hold for "reserve") is no typo: it is the same word there
+        let mut own: Vec<String> = single.iter().map(|(_, t)| (*t).clone()).collect();
+        // and a Spanish word typed without its accent ("ciudadania") is the accented one the
+        // index knows ("ciudadanía"), not a typo of it
+        own.extend(accented(word).and_then(|w| clause_terms(&w, Lang::Es).into_iter().next()).map(|t| t.text));
+        let mut cognates = Vec::new();
+        for &(lang, term) in &single {
+            for other in own.iter().filter(|t| *t != term) {
+                if self.vocabulary.has(lang, other) {
+                    cognates.push(Alternative::Cognate(Terms { lang, terms: vec![(0, (*other).clone())] }));
+                }
+            }
+        }
+        if !cognates.is_empty() {
+            let to = cognates.iter().filter_map(|c| match c {
+                Alternative::Cognate(t) => t.terms.first().map(|(_, s)| s.clone()),
+                _ => None,
+            });
+            let expansion = Expansion { from: word.to_string(), kind: ExpansionKind::Cognate, to: to.collect() };
+            self.plan.expansions.push(expansion);
+            return cognates;
+        }
         for (lang, term) in single {
             let mut near: Vec<(usize, u64, String)> = self
                 .vocabulary
