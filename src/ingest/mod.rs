@@ -72,6 +72,34 @@ const FIRST_MARK: char = '\u{300}';
 /// The first byte of U+0300 in UTF-8.
 const MARK_LEAD: u8 = 0xCC;
 
+/// `n` as a Roman numeral written the standard way (24 → XXIV), for list labels and for telling
+/// a numeral from an acronym.
+pub fn roman_numeral(mut n: u32) -> String {
+    const NUMERALS: [(u32, &str); 13] = [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ];
+    let mut out = String::new();
+    for (value, numeral) in NUMERALS {
+        while n >= value && out.len() < 40 {
+            out.push_str(numeral);
+            n -= value;
+        }
+    }
+    out
+}
+
 /// Words a user can act on for an I/O error while reading a source file.
 pub fn read_reason(e: &std::io::Error) -> String {
     match e.kind() {

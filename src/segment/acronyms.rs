@@ -135,29 +135,7 @@ fn is_roman_numeral(s: &str) -> bool {
         .enumerate()
         .map(|(i, &d)| if digits.get(i + 1).is_some_and(|&next| next > d) { 0u32.wrapping_sub(d) } else { d })
         .fold(0u32, u32::wrapping_add);
-    let mut left = n;
-    let mut canonical = String::new();
-    for (v, r) in [
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ] {
-        while left >= v && canonical.len() < 16 {
-            canonical.push_str(r);
-            left -= v;
-        }
-    }
-    (1..4000).contains(&n) && canonical == s
+    (1..4000).contains(&n) && crate::ingest::roman_numeral(n) == s
 }
 
 #[cfg(test)]

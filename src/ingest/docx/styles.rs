@@ -227,8 +227,8 @@ fn format_number(n: u32, format: &str) -> String {
     match format {
         "lowerLetter" => letters(n).to_lowercase(),
         "upperLetter" => letters(n),
-        "lowerRoman" => roman(n).to_lowercase(),
-        "upperRoman" => roman(n),
+        "lowerRoman" => crate::ingest::roman_numeral(n).to_lowercase(),
+        "upperRoman" => crate::ingest::roman_numeral(n),
         _ => n.to_string(),
     }
 }
@@ -236,32 +236,6 @@ fn format_number(n: u32, format: &str) -> String {
 fn letters(n: u32) -> String {
     let c = char::from(b'A' + ((n - 1) % 26) as u8);
     c.to_string().repeat((n as usize - 1) / 26 + 1)
-}
-
-fn roman(mut n: u32) -> String {
-    const NUMERALS: [(u32, &str); 13] = [
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ];
-    let mut out = String::new();
-    for (value, numeral) in NUMERALS {
-        while n >= value && out.len() < 40 {
-            out.push_str(numeral);
-            n -= value;
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -311,7 +285,7 @@ mod tests {
         let want = ["I. ", "I.a) ", "I.b) ", "II. ", "II.a) ", "- "];
         assert_eq!(labels[..6], want.map(|s| Some(s.to_string())));
         assert_eq!(labels[6], None);
-        assert_eq!(roman(1994), "MCMXCIV");
+        assert_eq!(crate::ingest::roman_numeral(1994), "MCMXCIV");
         assert_eq!(letters(27), "AA");
     }
 }
