@@ -457,7 +457,8 @@ impl Ctx<'_> {
     /// An acronym one of the corpus's documents defines ("OSUMI") also matches its name.
     fn mined_acronym(&mut self, text: &str) -> Vec<Alternative> {
         let Some(names) = self.mined.get(text.trim()) else { return Vec::new() };
-        let mut out = Vec::new();
+        // the records of its documents that use it or spell it out name it as an entity
+        let mut out = vec![Alternative::Entity(text.trim().to_string())];
         for name in names {
             out.extend(
                 Lang::ALL

@@ -27,7 +27,7 @@ use crate::model::{DocMeta, Document, Lang, Section, SectionKind};
 use headings::{Heading, Opens};
 
 /// Bump when segmentation output changes, so existing indexes are rebuilt by the next run.
-pub const SEGMENTER_VERSION: u32 = 8;
+pub const SEGMENTER_VERSION: u32 = 9;
 
 /// Headless text is cut into passages of at least this many words.
 const PASSAGE_WORDS: usize = 150;
@@ -91,8 +91,35 @@ pub fn segment(doc: &CleanDoc) -> Document {
     let sections = finish(&meta, drafts);
     let acronyms = acronyms::mine(&paras.iter().map(String::as_str).collect::<Vec<_>>());
     let mut document = Document { meta, sections, acronyms };
+    name_mined_entities(&mut document);
     pages::assign(&mut document, &doc.pages);
     document
+}
+
+/// The acronyms a document defines that the glossary does not know ("OSUMI") become entities
+/// of its records that use them or spell them out, so that a query for the acronym matches a
+/// record naming "South American Observatory on Migration" through the `entity` field, as it
+/// does for glossary entities.
+fn name_mined_entities(doc: &mut Document) {
+    use crate::analyze::entities::GLOSSARY;
+    let mined: Vec<(&str, String)> = doc
+        .acronyms
+        .iter()
+        .filter(|(acr, _)| GLOSSARY.named_by(acr).is_none())
+        .map(|(acr, name)| (acr.as_str(), name.to_lowercase()))
+        .collect();
+    if mined.is_empty() {
+        return;
+    }
+    for section in &mut doc.sections {
+        let lower = section.text.to_lowercase();
+        for (acr, name) in &mined {
+            let says_acronym = section.text.split(|c: char| !c.is_alphanumeric() && c != '-').any(|w| w == *acr);
+            if (says_acronym || lower.contains(name.as_str())) && !section.entities.iter().any(|e| e == acr) {
+                section.entities.push(acr.to_string());
+            }
+        }
+    }
 }
 
 /// A heading that ends a title block: one with its own number, or the contents. Unnumbered
@@ -519,6 +546,21 @@ impl Ids {
 mod tests {
     use super::*;
     use crate::ingest;
+
+    #[test]
+    fn acronyms_a_document_defines_are_entities_of_the_records_that_name_them() {
+        let text = "Informe\n\nEl Observatorio Sudamericano sobre Migraciones (OSUMI) publica datos.\n\n\
+                    Los datos del OSUMI se usan en la región.\n\nLa región habla de otra cosa.\n";
+        let doc = segment(&ingest::from_bytes(text.as_bytes(), "o.txt").expect("text"));
+        let named: Vec<bool> = doc.sections.iter().map(|s| s.entities.iter().any(|e| e == "OSUMI")).collect();
+        assert!(
+            named.iter().any(|&n| n),
+            "{:?}",
+            doc.sections.iter().map(|s| (&s.text, &s.entities)).collect::<Vec<_>>()
+        );
+        let other = doc.sections.iter().find(|s| s.text.contains("otra cosa"));
+        assert!(other.is_none_or(|s| !s.entities.iter().any(|e| e == "OSUMI") || s.text.contains("OSUMI")));
+    }
 
     #[test]
     fn a_huge_heading_is_cut() {
