@@ -1,12 +1,16 @@
-//! Real clients as judges of `consulta serve` (issue 20): consulta's own page in headless
-//! Chromium (tests/browser/page.mjs). These need node with tests/browser's packages (`npm ci`
-//! there) and Debian's chromium: missing tools skip the test locally and fail it under
-//! `CI=true`, where `.ci/run` installs them.
+//! Real clients as judges of `consulta serve` (issue 20): the official Meilisearch Python
+//! client (tests/clients/meili_python.py), and consulta's own page in headless Chromium
+//! (tests/browser/page.mjs). These need python3 with PyPI's `meilisearch`, node with
+//! tests/browser's packages (`npm ci` there) and Debian's chromium: missing tools skip the
+//! test locally and fail it under `CI=true`, where `.ci/run` installs them.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use serde_json::Value;
+
 use crate::server::Server;
+use crate::util::search_json;
 
 /// Whether the tools are there; when not, a skip notice locally and a failure on CI.
 fn tools(what: &str, present: &[(&str, bool)]) -> bool {
@@ -70,4 +74,81 @@ fn the_page_searches_filters_opens_a_record_and_goes_back_in_chromium() {
             out.display()
         );
     }
+}
+
+fn ids(hits: &Value) -> Vec<String> {
+    hits.as_array().expect("hits").iter().map(|h| h["id"].as_str().expect("an id").to_string()).collect()
+}
+
+#[test]
+fn the_official_meilisearch_python_client_gets_the_cli_answers() {
+    let client = Command::new("python3").args(["-c", "import meilisearch"]).output();
+    if !tools(
+        "the Python client test",
+        &[("python3 with PyPI's meilisearch", client.is_ok_and(|o| o.status.success()))],
+    ) {
+        return;
+    }
+    let server = Server::shared();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/meili_python.py");
+    let out =
+        Command::new("python3").arg(&script).arg(format!("http://{}", server.addr)).output().expect("python3 runs");
+    assert!(out.status.success(), "{} failed:\n{}", script.display(), String::from_utf8_lossy(&out.stderr));
+    let got: Value = serde_json::from_slice(&out.stdout).expect("the script prints JSON");
+
+    // a filter string with facets, highlight, crop and match positions
+    let cli = search_json(&["remesas", "--mechanism", "CSM", "--lang", "es", "--limit", "5"]);
+    let r = &got["filter_string"];
+    assert_eq!(r["ids"], serde_json::json!(ids(&cli["hits"])), "the CLI's hits");
+    assert_eq!(r["estimatedTotalHits"], cli["total"]);
+    for dim in ["mechanism", "kind"] {
+        assert_eq!(r["facetDistribution"][dim], cli["facets"][dim], "{dim} counts");
+    }
+    assert!(r["formatted_headings"][0].as_str().unwrap().contains("<em>remesas</em>"), "{r}");
+    for text in r["cropped_texts"].as_array().unwrap() {
+        let text = text.as_str().unwrap().replace("<em>", "").replace("</em>", "");
+        let words = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).count();
+        assert!(words <= 12, "cropped to 12 words: {text}");
+    }
+    assert!(r["matched_fields"].as_array().unwrap().iter().all(|f| f.to_string().contains("text")), "{r}");
+
+    // an array filter: OR inside, AND across
+    let cli = search_json(&["migration", "--kind", "session", "--kind", "practice", "--lang", "en", "--limit", "10"]);
+    assert_eq!(got["filter_array"]["ids"], serde_json::json!(ids(&cli["hits"])));
+    assert_eq!(got["filter_array"]["estimatedTotalHits"], cli["total"]);
+    let cli = search_json(&["migration", "--offset", "4", "--limit", "4"]);
+    assert_eq!(got["paged"]["ids"], serde_json::json!(ids(&cli["hits"])));
+    assert_eq!(got["paged"]["totalHits"], cli["total"].as_u64().unwrap().min(1000));
+
+    let multi = got["multi_search"].as_array().unwrap();
+    assert_eq!(multi[0]["ids"], got["filter_string"]["ids"]);
+    let cli = search_json(&["trata de personas", "--limit", "3"]);
+    assert_eq!(multi[1]["ids"], serde_json::json!(ids(&cli["hits"])));
+    assert_eq!(multi[1]["indexUid"], "sections");
+
+    // facet search: the CLI's counts for the query; an alias finds its canonical value
+    assert_eq!(got["facet_search"], search_json(&["remesas"])["facets"]["mechanism"]);
+    assert_eq!(got["facet_search_alias"], serde_json::json!(["SACM"]));
+
+    assert_eq!(got["get_index"], serde_json::json!({"uid": "sections", "primary_key": "id"}));
+    assert_eq!(got["get_indexes"], serde_json::json!(["sections"]));
+    let own = server.get("/api/stats").json();
+    assert_eq!(got["index_stats"]["number_of_documents"], own["records"]);
+    assert_eq!(got["index_stats"]["is_indexing"], false);
+    assert_eq!(got["index_stats"]["text"], own["records"]);
+    assert_eq!(got["all_stats"], serde_json::json!({"databaseSize": own["index_bytes"], "documents": own["records"]}));
+    let facets: Vec<&str> = consulta::Dimension::FACETS.iter().map(|d| d.name()).collect();
+    assert_eq!(got["settings_filterable"], serde_json::json!(facets));
+    assert_eq!(got["health"], serde_json::json!({"status": "available"}));
+    assert_eq!(got["is_healthy"], true);
+    assert_eq!(got["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        got["errors"],
+        serde_json::json!({
+            "missing index": {"status": 404, "code": "index_not_found"},
+            "bad filter": {"status": 400, "code": "invalid_search_filter"},
+            "bad facet": {"status": 400, "code": "invalid_facet_search_facet_name"},
+            "write": {"status": 405, "code": "method_not_allowed"},
+        })
+    );
 }
