@@ -464,6 +464,16 @@ fn the_meilisearch_surface_answers_the_cli_hits_and_meilisearch_errors() {
         assert_eq!((reply.status, v["code"].as_str().unwrap()), (status, code), "{v}");
         assert!(v["message"].is_string() && v["type"].is_string() && v["link"].is_string(), "{v}");
     }
+    // a browser's CORS preflight is answered on this surface (InstantSearch on another origin)
+    let preflight = server.request(
+        "OPTIONS",
+        "/multi-search",
+        &[("Origin", "http://127.0.0.1:1"), ("Access-Control-Request-Method", "POST")],
+        b"",
+    );
+    assert_eq!(preflight.status, 200);
+    assert_eq!(preflight.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(server.request("OPTIONS", "/api/stats", &[("Origin", "http://127.0.0.1:1")], b"").status, 405);
     assert_eq!(server.get("/api/search?q=remesas").status, 200, "still serving");
 }
 

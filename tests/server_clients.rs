@@ -152,3 +152,53 @@ fn the_official_meilisearch_python_client_gets_the_cli_answers() {
         })
     );
 }
+
+#[test]
+fn instantsearch_with_instant_meilisearch_types_refines_and_reads_the_cli_hits_in_chromium() {
+    if !browser_tools("the InstantSearch test") {
+        return;
+    }
+    let server = Server::shared();
+    let out = out_dir("serve-instantsearch");
+    let cli = search_json(&["remesas", "--limit", "10"]);
+    // a mechanism some of the hits have and some lack, so refining changes the count
+    let total = cli["total"].as_u64().unwrap();
+    let mut values: Vec<(u64, String)> = cli["facets"]["mechanism"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(v, n)| (n.as_u64().unwrap(), v.clone()))
+        .filter(|(n, _)| *n < total)
+        .collect();
+    values.sort();
+    let value = &values.first().expect("a mechanism only some remesas records name").1;
+    let script = browser_dir().join("instantsearch.mjs");
+    let node = Command::new("node")
+        .arg(&script)
+        .args([&format!("http://{}", server.addr), out.to_str().unwrap(), "remesas", value])
+        .current_dir(browser_dir())
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&node.stdout);
+    assert!(
+        node.status.success(),
+        "node instantsearch.mjs failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&node.stderr)
+    );
+    let shown: Value = serde_json::from_str(stdout.lines().last().expect("a JSON line")).expect("JSON");
+
+    // what the page shows after typing is the CLI's first page, count and mechanism counts
+    assert_eq!(shown["typed"]["ids"], serde_json::json!(ids(&cli["hits"])), "{stdout}");
+    assert_eq!(shown["typed"]["nbHits"], cli["total"]);
+    assert_eq!(shown["typed"]["counts"], cli["facets"]["mechanism"]);
+    assert!(shown["typed"]["marked"].as_u64().unwrap() > 0, "headings are highlighted");
+    // after clicking the refinement: the CLI's hits with that filter; the other values keep
+    // their counts (InstantSearch asks for them without the refinement)
+    let refined = search_json(&["remesas", "--mechanism", value, "--limit", "10"]);
+    assert_eq!(shown["refined"]["ids"], serde_json::json!(ids(&refined["hits"])), "{stdout}");
+    assert_eq!(shown["refined"]["nbHits"], refined["total"]);
+    assert_eq!(shown["refined"]["counts"], cli["facets"]["mechanism"]);
+    for shot in ["1-typed.png", "2-refined.png"] {
+        assert!(out.join(shot).metadata().is_ok_and(|m| m.len() > 10_000), "screenshot {shot} in {}", out.display());
+    }
+}

@@ -52,6 +52,7 @@ pub fn routes() -> Router<Shared> {
             }),
         )
         .route("/health", get(|| async { Json(json!({"status": "available"})) }))
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(cors)
 }
 
