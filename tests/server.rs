@@ -464,5 +464,144 @@ fn the_meilisearch_surface_answers_the_cli_hits_and_meilisearch_errors() {
         assert_eq!((reply.status, v["code"].as_str().unwrap()), (status, code), "{v}");
         assert!(v["message"].is_string() && v["type"].is_string() && v["link"].is_string(), "{v}");
     }
+    // a browser's CORS preflight is answered on this surface (InstantSearch on another origin)
+    let preflight = server.request(
+        "OPTIONS",
+        "/multi-search",
+        &[("Origin", "http://127.0.0.1:1"), ("Access-Control-Request-Method", "POST")],
+        b"",
+    );
+    assert_eq!(preflight.status, 200);
+    assert_eq!(preflight.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(server.request("OPTIONS", "/api/stats", &[("Origin", "http://127.0.0.1:1")], b"").status, 405);
     assert_eq!(server.get("/api/search?q=remesas").status, 200, "still serving");
+}
+
+/// The words of a cropped value, markers and tags aside.
+fn words(s: &str) -> usize {
+    s.replace("<em>", "").replace("</em>", "").split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).count()
+}
+
+#[test]
+fn the_meilisearch_surface_crops_marks_positions_and_matches_as_asked() {
+    let server = Server::shared();
+    let search = |body: Value| {
+        let reply = server.post_json("/indexes/sections/search", &body);
+        assert_eq!(reply.status, 200, "{body}: {}", reply.text());
+        reply.json()
+    };
+    // (in Spanish: marks are the words typed, under their Spanish forms, and "remesas" brings
+    // English records about remittances along through the thesaurus)
+    let v = search(serde_json::json!({"q": "remesas", "limit": 5, "filter": "lang = es",
+        "attributesToCrop": ["text"], "cropLength": 8,
+        "attributesToHighlight": ["text"], "showMatchesPosition": true}));
+    for hit in v["hits"].as_array().unwrap() {
+        let (text, cropped) = (hit["text"].as_str().unwrap(), hit["_formatted"]["text"].as_str().unwrap());
+        // eight words around the best matches, cut with Meilisearch's marker, matches tagged
+        assert!(words(cropped) <= 8 && cropped.contains("<em>"), "{cropped}");
+        assert!(cropped.starts_with('…') || text.starts_with(&cropped[..cropped.find('<').unwrap()]), "{cropped}");
+        // not highlighted nor cropped: as retrieved; numbers become strings
+        assert_eq!(hit["_formatted"]["heading"], hit["heading"]);
+        assert_eq!(hit["_formatted"]["year"], Value::String(hit["year"].to_string()));
+        // positions are byte offsets of the words matched, in every field that holds one
+        let positions = hit["_matchesPosition"].as_object().unwrap();
+        assert!(positions.contains_key("text"), "{hit}");
+        for (field, found) in positions {
+            for m in found.as_array().unwrap() {
+                let (start, length) = (m["start"].as_u64().unwrap() as usize, m["length"].as_u64().unwrap() as usize);
+                let word = &hit[field].as_str().unwrap()[start..start + length];
+                assert!(word.to_lowercase().starts_with("remesa"), "{field} {m}: {word:?}");
+            }
+        }
+    }
+    // a length per attribute, another marker, cropped without highlighting; no `_formatted` unasked
+    let v = search(serde_json::json!({"q": "remesas", "limit": 3, "filter": "lang = es",
+        "attributesToCrop": ["text:4"], "cropLength": 30,
+        "cropMarker": "[…]", "attributesToRetrieve": ["id", "text"]}));
+    let cropped = v["hits"][0]["_formatted"]["text"].as_str().unwrap();
+    assert!(words(cropped) <= 4 && cropped.contains("[…]") && !cropped.contains("<em>"), "{cropped}");
+    // a field named to crop or highlight is formatted even when not retrieved
+    let v = search(serde_json::json!({"q": "remesas", "limit": 1, "attributesToRetrieve": ["id"],
+        "attributesToHighlight": ["heading"]}));
+    assert!(v["hits"][0].get("heading").is_none(), "{v}");
+    assert!(v["hits"][0]["_formatted"]["heading"].as_str().unwrap().contains("<em>"), "{v}");
+    assert!(v["hits"][0].get("_matchesPosition").is_none());
+    assert!(search(serde_json::json!({"q": "remesas"}))["hits"][0].get("_formatted").is_none());
+
+    // matchingStrategy: `all` keeps only records holding every word; `last` and `frequency`
+    // are the engine's graded matching, the CLI's hits
+    let cli = search_json(&["remesas zzqq"]);
+    assert!(cli["total"].as_u64().unwrap() > 0, "the CLI relaxes a word no record holds: {cli}");
+    for strategy in [Value::Null, "last".into(), "frequency".into()] {
+        let v = search(serde_json::json!({"q": "remesas zzqq", "limit": 10, "matchingStrategy": strategy}));
+        assert_eq!(ids(&v["hits"]), ids(&cli["hits"]), "{strategy}");
+    }
+    let all = search(serde_json::json!({"q": "remesas zzqq", "matchingStrategy": "all"}));
+    assert_eq!(all["estimatedTotalHits"], 0, "{all}");
+    let both = search(serde_json::json!({"q": "remesas desarrollo", "limit": 50, "matchingStrategy": "all"}));
+    assert!(both["estimatedTotalHits"].as_u64().unwrap() > 0);
+    for hit in both["hits"].as_array().unwrap() {
+        let text = format!("{} {} {}", hit["title"], hit["heading"], hit["text"]).to_lowercase();
+        // every word, in either language (the thesaurus pairs them)
+        let holds = |forms: &[&str]| forms.iter().any(|f| text.contains(f));
+        assert!(holds(&["remesa", "remittance"]) && holds(&["desarroll", "develop"]), "{}", hit["id"]);
+    }
+    let bad = server.post_json("/indexes/sections/search", &serde_json::json!({"q": "x", "matchingStrategy": "any"}));
+    assert_eq!((bad.status, bad.json()["code"].as_str().unwrap()), (400, "invalid_search_matching_strategy"));
+}
+
+#[test]
+fn the_meilisearch_surface_facet_searches_and_describes_its_index() {
+    let server = Server::shared();
+    let facet_search = |body: Value| server.post_json("/indexes/sections/facet-search", &body);
+    // every country among the records of a search, counted as the CLI counts them
+    let cli = search_json(&["remesas", "--lang", "es"]);
+    let v = facet_search(serde_json::json!({"facetName": "country", "q": "remesas", "filter": "lang = es"})).json();
+    let counted: serde_json::Map<String, Value> = v["facetHits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["value"].as_str().unwrap().to_string(), h["count"].clone()))
+        .collect();
+    assert_eq!(Value::Object(counted), cli["facets"]["country"], "{v}");
+    assert_eq!(v["facetQuery"], Value::Null);
+    // a facet query keeps the values starting like it, or that it names by an alias
+    let v = facet_search(serde_json::json!({"facetName": "country", "facetQuery": "el sal", "q": "remesas"})).json();
+    assert_eq!(v["facetHits"][0]["value"], "El Salvador", "{v}");
+    assert_eq!(v["facetHits"].as_array().unwrap().len(), 1, "{v}");
+    let v = facet_search(serde_json::json!({"facetName": "mechanism", "facetQuery": "CSM"})).json();
+    assert_eq!(v["facetHits"][0]["value"], "SACM", "{v}");
+    assert_eq!(v["facetQuery"], "CSM");
+    for (body, code) in [
+        (serde_json::json!({"facetName": "text"}), "invalid_facet_search_facet_name"),
+        (serde_json::json!({"facetQuery": "x"}), "missing_facet_search_facet_name"),
+        (serde_json::json!({"facetName": "kind", "filter": "kind = "}), "invalid_search_filter"),
+    ] {
+        let reply = facet_search(body.clone());
+        assert_eq!((reply.status, reply.json()["code"].as_str().unwrap()), (400, code), "{body}");
+    }
+    let reply = server.post_json("/indexes/nope/facet-search", &serde_json::json!({"facetName": "kind"}));
+    assert_eq!(reply.status, 404);
+
+    // settings: the filterable attributes are the facets; one setting by its own path
+    let settings = server.get("/indexes/sections/settings").json();
+    let facets: Vec<&str> = consulta::Dimension::FACETS.iter().map(|d| d.name()).collect();
+    assert_eq!(settings["filterableAttributes"], serde_json::json!(facets));
+    assert_eq!(settings["sortableAttributes"], serde_json::json!(["year"]));
+    assert_eq!(server.get("/indexes/sections/settings/sortable-attributes").json(), serde_json::json!(["year"]));
+    assert_eq!(server.get("/indexes/sections/settings/no-such-setting").status, 404);
+    assert_eq!(server.get("/indexes/nope/settings").status, 404);
+
+    // stats: records are Meilisearch's documents
+    let own = server.get("/api/stats").json();
+    let stats = server.get("/indexes/sections/stats").json();
+    assert_eq!(stats["numberOfDocuments"], own["records"], "{stats}");
+    assert_eq!(stats["isIndexing"], false);
+    assert_eq!(stats["fieldDistribution"]["text"], own["records"]);
+    let sessions = search_json(&["--kind", "session", "--limit", "1"]);
+    assert!(stats["fieldDistribution"]["session"].as_u64().unwrap() >= sessions["total"].as_u64().unwrap());
+    let all = server.get("/stats").json();
+    assert_eq!(all["indexes"]["sections"], stats);
+    assert_eq!(all["databaseSize"], own["index_bytes"]);
+    assert!(all["lastUpdate"].as_str().is_some_and(|t| t.len() == 20 && t.ends_with('Z')), "{all}");
 }

@@ -70,6 +70,11 @@ pub struct SearchRequest {
     /// The order of the hits: by relevance (the default) or by year.
     #[serde(skip_serializing_if = "Order::is_relevance")]
     pub order: Order,
+    /// Only records holding every word (under any of its expansions): no graded matching when
+    /// few records do (see [`RELAX_BELOW`]), and no twins brought along (a twin may lack the
+    /// words). Meilisearch's `matchingStrategy: all`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub every_word: bool,
 }
 
 /// The order of a search's hits.
@@ -103,6 +108,7 @@ impl Default for SearchRequest {
             condition: None,
             browse: false,
             order: Order::Relevance,
+            every_word: false,
         }
     }
 }
@@ -383,7 +389,7 @@ impl Searchable {
         let ranked = has_text && req.order == Order::Relevance;
         let mut pass = self.collect(&searcher, &built, req, ranked, None)?;
         let mut graded = None;
-        if ranked && pass.0 < RELAX_BELOW.max(req.offset + req.limit) && plan.units.len() > 1 {
+        if ranked && !req.every_word && pass.0 < RELAX_BELOW.max(req.offset + req.limit) && plan.units.len() > 1 {
             let ranks = self.importance(&searcher, &plan)?;
             for at_least in [ranks.len().div_ceil(2), 1] {
                 let matching = graded_matching(&ranks, at_least);
@@ -398,7 +404,7 @@ impl Searchable {
         let query = built.query;
         let (total, facet_counts, mut best) = pass;
         // a broad query finds both languages' records by itself: twins are for the narrow ones
-        if ranked && req.expand && total < TWINS_BELOW.max(req.offset + req.limit) {
+        if ranked && req.expand && !req.every_word && total < TWINS_BELOW.max(req.offset + req.limit) {
             let scope = Scope { plan: &plan, filters: &filters, condition: condition.as_ref() };
             self.add_twins(&searcher, &scope, req, &mut best, graded.is_some())?;
         }

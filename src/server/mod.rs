@@ -119,9 +119,11 @@ pub fn app(engine: Arc<Engine>, options: Options) -> Router {
     Router::new()
         .merge(page::routes())
         .merge(api::routes())
-        .merge(meili::routes())
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
+        // after the fallback above, which would replace its own: the CORS layer of that
+        // surface must see a preflight `OPTIONS` before any 405 does
+        .merge(meili::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(middleware::from_fn_with_state(state.clone(), host_check))
         .layer(tower_http::compression::CompressionLayer::new())

@@ -3,6 +3,8 @@
 //! link}` with Meilisearch's codes and statuses. Permissive CORS here only.
 
 mod filter;
+mod format;
+mod info;
 mod search;
 
 use axum::body::Bytes;
@@ -32,6 +34,11 @@ pub fn routes() -> Router<Shared> {
     let cors = tower_http::cors::CorsLayer::permissive();
     Router::new()
         .route("/indexes/{uid}/search", get(search_get).post(search_post))
+        .route("/indexes/{uid}/facet-search", axum::routing::post(facet_search))
+        .route("/indexes/{uid}/settings", get(settings))
+        .route("/indexes/{uid}/settings/{name}", get(setting))
+        .route("/indexes/{uid}/stats", get(index_stats))
+        .route("/stats", get(all_stats))
         .route("/multi-search", axum::routing::post(multi_search))
         .route(
             "/indexes",
@@ -45,6 +52,7 @@ pub fn routes() -> Router<Shared> {
             }),
         )
         .route("/health", get(|| async { Json(json!({"status": "available"})) }))
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(cors)
 }
 
@@ -67,6 +75,53 @@ fn check_uid(uid: &str) -> Result<(), MeiliError> {
 async fn get_index(Path(uid): Path<String>) -> Result<Json<Value>, MeiliError> {
     check_uid(&uid)?;
     Ok(Json(index_object()))
+}
+
+async fn facet_search(
+    State(state): State<Shared>,
+    Path(uid): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, MeiliError> {
+    check_uid(&uid)?;
+    let body = json_body(&headers, body)?;
+    Ok(Json(state.call(move |e| Ok(info::facet_search(e, &body))).await??))
+}
+
+async fn settings(Path(uid): Path<String>) -> Result<Json<Value>, MeiliError> {
+    check_uid(&uid)?;
+    Ok(Json(info::settings()))
+}
+
+/// One setting, `/settings/filterable-attributes` → `filterableAttributes`.
+async fn setting(Path((uid, name)): Path<(String, String)>) -> Result<Json<Value>, MeiliError> {
+    check_uid(&uid)?;
+    let key: String = name
+        .split('-')
+        .enumerate()
+        .map(|(i, w)| {
+            let mut chars = w.chars();
+            match chars.next() {
+                Some(first) if i > 0 => first.to_uppercase().chain(chars).collect(),
+                _ => w.to_string(),
+            }
+        })
+        .collect();
+    match info::settings().get(&key) {
+        Some(v) => Ok(Json(v.clone())),
+        None => {
+            Err(MeiliError::new(StatusCode::NOT_FOUND, "not_found", "invalid_request", format!("no setting `{name}`")))
+        }
+    }
+}
+
+async fn index_stats(State(state): State<Shared>, Path(uid): Path<String>) -> Result<Json<Value>, MeiliError> {
+    check_uid(&uid)?;
+    Ok(Json(state.call(info::index_stats).await?))
+}
+
+async fn all_stats(State(state): State<Shared>) -> Result<Json<Value>, MeiliError> {
+    Ok(Json(state.call(info::all_stats).await?))
 }
 
 impl From<Failure> for MeiliError {

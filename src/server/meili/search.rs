@@ -3,9 +3,10 @@
 
 use serde_json::{json, Map, Value};
 
+use super::format::Format;
 use super::{filter, MeiliError};
 use crate::engine::Engine;
-use crate::model::{Dimension, Lang};
+use crate::model::Dimension;
 use crate::query::{Order, SearchRequest};
 use crate::server::{MAX_LIMIT, MAX_QUERY};
 
@@ -36,7 +37,7 @@ const FIELDS: &[&str] = &[
     "distinct",
 ];
 
-fn invalid(field: &str, message: impl Into<String>) -> MeiliError {
+pub(super) fn invalid(field: &str, message: impl Into<String>) -> MeiliError {
     let code = format!("invalid_search_{}", snake(field));
     MeiliError::new(axum::http::StatusCode::BAD_REQUEST, &code, "invalid_request", message)
 }
@@ -45,7 +46,7 @@ fn snake(s: &str) -> String {
     s.chars().flat_map(|c| if c.is_uppercase() { vec!['_', c.to_ascii_lowercase()] } else { vec![c] }).collect()
 }
 
-fn number(body: &Map<String, Value>, field: &str) -> Result<Option<usize>, MeiliError> {
+pub(super) fn number(body: &Map<String, Value>, field: &str) -> Result<Option<usize>, MeiliError> {
     match body.get(field) {
         None | Some(Value::Null) => Ok(None),
         Some(v) => v.as_u64().map(|n| Some(n as usize)).ok_or_else(|| {
@@ -54,7 +55,7 @@ fn number(body: &Map<String, Value>, field: &str) -> Result<Option<usize>, Meili
     }
 }
 
-fn strings(body: &Map<String, Value>, field: &str) -> Result<Option<Vec<String>>, MeiliError> {
+pub(super) fn strings(body: &Map<String, Value>, field: &str) -> Result<Option<Vec<String>>, MeiliError> {
     match body.get(field) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Array(a)) => a
@@ -65,6 +66,31 @@ fn strings(body: &Map<String, Value>, field: &str) -> Result<Option<Vec<String>>
         Some(Value::String(s)) => Ok(Some(s.split(',').map(|x| x.trim().to_string()).collect())),
         Some(v) => Err(invalid(field, format!("`.{field}` is an array of strings, not `{v}`"))),
     }
+}
+
+/// The engine request of a search (or facet-search) body's `q`, `filter`, `sort` and
+/// `matchingStrategy`, for every record it matches (the page is the caller's).
+pub(super) fn request(body: &Map<String, Value>, q: String) -> Result<SearchRequest, MeiliError> {
+    let condition = filter::from_json(body.get("filter").unwrap_or(&Value::Null)).map_err(|m| invalid("filter", m))?;
+    let order = match strings(body, "sort")?.as_deref() {
+        None | Some([]) => Order::Relevance,
+        Some([s]) if s == "year:asc" => Order::YearAsc,
+        Some([s]) if s == "year:desc" => Order::YearDesc,
+        Some(other) => return Err(invalid("sort", format!("only `year:asc` or `year:desc` sort, not {other:?}"))),
+    };
+    // Meilisearch's strategies on the engine's matching: `all` keeps only records holding every
+    // word (under any of its expansions; no graded pass, no twins brought along). `last` (Meilisearch's default, dropping words from the end of the query)
+    // and `frequency` (dropping the most frequent words first) are both the engine's own
+    // graded matching, which, when fewer than 20 records hold every word, lets records miss
+    // the least important words, by how many records each word matches (IDF): `frequency`
+    // exactly, `last` by importance rather than by position in the query.
+    let every_word = match body.get("matchingStrategy") {
+        None | Some(Value::Null) => false,
+        Some(Value::String(m)) if m == "all" => true,
+        Some(Value::String(m)) if m == "last" || m == "frequency" => false,
+        Some(m) => return Err(invalid("matchingStrategy", format!("`{m}`: use all, last or frequency"))),
+    };
+    Ok(SearchRequest { query: q, condition, browse: true, order, every_word, ..SearchRequest::default() })
 }
 
 /// Runs one search request on the engine (on a blocking thread already).
@@ -100,18 +126,8 @@ pub fn run(engine: &Engine, body: &Map<String, Value>) -> Result<Value, MeiliErr
             format!("offset {offset} with limit {limit} pages past the first {} hits", crate::query::MAX_WINDOW),
         ));
     }
-    let condition = filter::from_json(body.get("filter").unwrap_or(&Value::Null)).map_err(|m| invalid("filter", m))?;
-    let order = match strings(body, "sort")?.as_deref() {
-        None | Some([]) => Order::Relevance,
-        Some([s]) if s == "year:asc" => Order::YearAsc,
-        Some([s]) if s == "year:desc" => Order::YearDesc,
-        Some(other) => return Err(invalid("sort", format!("only `year:asc` or `year:desc` sort, not {other:?}"))),
-    };
-    if let Some(Value::String(m)) = body.get("matchingStrategy") {
-        if !["all", "last", "frequency"].contains(&m.as_str()) {
-            return Err(invalid("matchingStrategy", format!("`{m}`: use all, last or frequency")));
-        }
-    }
+    let mut req = request(body, q.clone())?;
+    (req.offset, req.limit) = (offset, limit);
     let facets: Vec<Dimension> = match strings(body, "facets")? {
         None => Vec::new(),
         Some(names) if names.iter().any(|n| n == "*") => Dimension::FACETS.to_vec(),
@@ -120,39 +136,24 @@ pub fn run(engine: &Engine, body: &Map<String, Value>) -> Result<Value, MeiliErr
             .map(|n| Dimension::parse(n).ok_or_else(|| invalid("facets", format!("attribute `{n}` is not filterable"))))
             .collect::<Result<_, _>>()?,
     };
-    let req =
-        SearchRequest { query: q.clone(), limit, offset, condition, browse: true, order, ..SearchRequest::default() };
+    let format = Format::parse(body)?;
     let resp = engine.search(&req).map_err(|e| invalid("q", format!("{e:#}")))?;
     let retrieve = strings(body, "attributesToRetrieve")?;
-    let highlight = strings(body, "attributesToHighlight")?;
-    let pre = body.get("highlightPreTag").and_then(Value::as_str).unwrap_or("<em>").to_string();
-    let post = body.get("highlightPostTag").and_then(Value::as_str).unwrap_or("</em>").to_string();
     let hits: Vec<Value> = resp
         .hits
         .iter()
         .map(|h| {
-            let mut doc = match serde_json::to_value(&h.record) {
+            let all = match serde_json::to_value(&h.record) {
                 Ok(Value::Object(m)) => m,
                 _ => Map::new(),
             };
+            let mut doc = all.clone();
             if let Some(keep) = &retrieve {
                 if !keep.iter().any(|k| k == "*") {
                     doc.retain(|k, _| keep.contains(k));
                 }
             }
-            if let Some(fields) = &highlight {
-                let mut formatted = doc.clone();
-                for (k, v) in formatted.iter_mut() {
-                    if let Value::String(s) = v {
-                        if fields.iter().any(|f| f == "*" || f == k) {
-                            *s = mark(&q, s, h.record.lang, &pre, &post);
-                        }
-                    } else if let Value::Number(n) = v {
-                        *v = Value::String(n.to_string());
-                    }
-                }
-                doc.insert("_formatted".into(), Value::Object(formatted));
-            }
+            format.apply(&q, h.record.lang, &mut doc, &all);
             Value::Object(doc)
         })
         .collect();
@@ -176,22 +177,4 @@ pub fn run(engine: &Engine, body: &Map<String, Value>) -> Result<Value, MeiliErr
         out["facetDistribution"] = Value::Object(dist);
     }
     Ok(out)
-}
-
-/// `text` with the words `q` matches wrapped in the tags.
-fn mark(q: &str, text: &str, lang: Lang, pre: &str, post: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for (from, to) in Engine::marks(q, text, lang) {
-        if from < at {
-            continue;
-        }
-        out.push_str(&text[at..from]);
-        out.push_str(pre);
-        out.push_str(&text[from..to]);
-        out.push_str(post);
-        at = to;
-    }
-    out.push_str(&text[at..]);
-    out
 }
