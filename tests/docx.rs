@@ -126,7 +126,7 @@ fn outline(records: &[Value]) -> Vec<(Value, Value, Value, Value, String)> {
 
 #[test]
 fn docx_versions_of_corpus_reports_index_to_the_outline_of_their_txt() {
-    let stems = ["006_plenaria_crm_csm_2024_es", "003_896af30beb401831"];
+    let stems = ["006_plenaria_crm_csm_2024_es", "003_896af30beb401831", "000_4092b891d15061c0"];
     let mut files = Vec::new();
     for stem in stems {
         files.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(format!("{stem}.txt")));
@@ -136,7 +136,7 @@ fn docx_versions_of_corpus_reports_index_to_the_outline_of_their_txt() {
     for stem in stems {
         let txt = records(dir.path(), &format!("{stem}.txt"));
         let docx = records(dir.path(), &format!("{stem}.docx"));
-        assert!(txt.len() > 50, "{stem}: {} records", txt.len());
+        assert!(txt.len() >= 6, "{stem}: {} records", txt.len());
         for key in ["title", "year", "mechanisms", "doctype", "lang"] {
             assert_eq!(txt[0][key], docx[0][key], "{stem}: the document's {key}");
         }

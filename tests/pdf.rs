@@ -202,16 +202,22 @@ fn a_missing_stuck_or_runaway_pdftotext_is_named_and_stopped() {
     assert!(reason(&report).contains("bytes of text for this file"), "{report}");
 }
 
-/// The PDF of a corpus report (`tests/fixtures/office/`, made by its `make.py` with LibreOffice,
-/// a "Página N" footer on every page) indexes to the records of its `.txt`: the same kinds,
-/// headings, sessions and countries in order, the same roadmaps; no footer inside any text;
-/// pages on every record.
+/// The PDFs of two corpus reports (`tests/fixtures/office/`, made by its `make.py` with
+/// LibreOffice, a "Página N" / "Page N" footer on every page) index to the records of their
+/// `.txt`: the same kinds, headings, sessions and countries in order, the same roadmaps; no
+/// footer inside any text; pages on every record. (The English V plenary report's PDF is not
+/// among them: see the README's known limits.)
 #[test]
-fn the_pdf_of_a_corpus_report_indexes_to_the_outline_of_its_txt() {
+fn the_pdfs_of_corpus_reports_index_to_the_outline_of_their_txt() {
     if !have_pdftotext() {
         return;
     }
-    let stem = "006_plenaria_crm_csm_2024_es";
+    for stem in ["006_plenaria_crm_csm_2024_es", "000_4092b891d15061c0"] {
+        pdf_matches_txt(stem);
+    }
+}
+
+fn pdf_matches_txt(stem: &str) {
     let txt = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(format!("{stem}.txt"));
     let pdf = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/office").join(format!("{stem}.pdf"));
     let dir = corpus_of(&[txt, pdf]);
@@ -240,19 +246,18 @@ fn the_pdf_of_a_corpus_report_indexes_to_the_outline_of_its_txt() {
     for (i, (x, y)) in a.iter().zip(&b).enumerate() {
         assert_eq!(x, y, "record {i} differs (left .txt, right .pdf)\nhelp: a paragraph joined or split differently by the PDF reader?");
     }
-    assert_eq!(a.len(), b.len(), "record counts");
-    assert_eq!(from_txt[0]["title"], from_pdf[0]["title"]);
-    let practices = from_pdf.iter().filter(|r| r["kind"] == "practice").count();
-    assert!(practices >= 40, "{practices} practices");
+    assert_eq!(a.len(), b.len(), "{stem}: record counts");
+    for key in ["year", "mechanisms", "doctype", "lang"] {
+        assert_eq!(from_txt[0][key], from_pdf[0][key], "{stem}: the document's {key}");
+    }
     for r in &from_pdf {
         let text = r["text"].as_str().expect("text");
-        assert!(!text.contains("Página "), "{}: the footer is in the text: {text}", r["id"]);
+        assert!(!text.contains("Página ") && !text.contains("Page "), "{}: the footer is in the text: {text}", r["id"]);
         let pages = r["pages"].as_array().unwrap_or_else(|| panic!("{} has no pages", r["id"]));
         assert!(pages[0].as_u64() <= pages[1].as_u64(), "{}", r["id"]);
     }
-    // the last roadmap is on a later page than the opening remarks
-    let page = |kind: &str| {
-        from_pdf.iter().find(|r| r["kind"] == kind).and_then(|r| r["pages"][0].as_u64()).expect("a record")
-    };
-    assert!(page("roadmap") > page("opening-remarks"));
+    // later records are on later pages
+    let first = from_pdf.first().and_then(|r| r["pages"][0].as_u64()).expect("a first page");
+    let last = from_pdf.last().and_then(|r| r["pages"][1].as_u64()).expect("a last page");
+    assert!(first == 1 && last > first, "{stem}: pages {first}..{last}");
 }

@@ -291,7 +291,13 @@ fn paragraphs(pages: &[String]) -> Vec<String> {
             for line in lines {
                 let prev = out.last_mut().expect("a paragraph");
                 let ends = prev.ends_with(['.', '!', '?', ':', ';']);
-                if starts_item(line) || starts_label(line) || ends && last_len * 10 < width * 8 {
+                let short = last_len * 10 < width * 8;
+                // "5. Added value of Membership … for States" / "and Organizations (with
+                // examples)" / "SACM facilitates …": a numbered heading wrapped, then its text
+                let heading_ends = short
+                    && line.starts_with(char::is_uppercase)
+                    && (is_numbered_heading(prev) || is_title_case(prev) && line.chars().count() * 10 >= width * 8);
+                if starts_item(line) || starts_label(line) || ends && short || heading_ends {
                     out.push(line.to_string());
                 } else {
                     prev.push(' ');
@@ -331,6 +337,24 @@ fn starts_label(line: &str) -> bool {
     (1..=4).contains(&words)
         && label.starts_with(char::is_uppercase)
         && label.chars().all(|c| c.is_alphanumeric() || c == ' ')
+}
+
+/// A paragraph that opens with a section number ("5. Added value", "IV. SESIONES") and is a
+/// heading's length.
+fn is_numbered_heading(paragraph: &str) -> bool {
+    let label = paragraph.split_whitespace().next().unwrap_or("");
+    let numbered = label.strip_suffix('.').is_some_and(|n| {
+        !n.is_empty() && (n.chars().all(|c| c.is_ascii_digit()) || n.chars().all(|c| "IVXL".contains(c)))
+    });
+    numbered && paragraph.chars().count() < 160 && !paragraph.contains('|')
+}
+
+/// A short paragraph whose words mostly start with a capital ("Summary of Findings per ISCM"),
+/// small words apart: a title or heading, which the body text after it does not continue.
+fn is_title_case(paragraph: &str) -> bool {
+    let words: Vec<&str> = paragraph.split_whitespace().filter(|w| w.chars().count() > 3).collect();
+    let capital = words.iter().filter(|w| w.starts_with(char::is_uppercase)).count();
+    paragraph.chars().count() < 100 && !words.is_empty() && capital * 4 >= words.len() * 3
 }
 
 /// A line that looks like a heading rather than the rest of a sentence: short and capitalized.
