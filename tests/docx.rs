@@ -150,3 +150,37 @@ fn docx_versions_of_corpus_reports_index_to_the_outline_of_their_txt() {
     let es = text_of(dir.path(), "006_plenaria_crm_csm_2024_es.docx");
     assert!(es.contains("Niñez y Adolescencia Migrante") && es.contains("Bogotá"), "{es}");
 }
+
+/// A `.doc` (or an encrypted `.docx`: both are OLE compound files), a file named `.docx` that
+/// is not a zip, and a damaged zip are each named with their reason; the rest indexes.
+#[test]
+fn bad_word_files_get_a_reason_and_the_rest_is_indexed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).expect("mkdir");
+    let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    ole.resize(4096, 0);
+    std::fs::write(corpus.join("old.docx"), &ole).expect("write");
+    std::fs::write(corpus.join("notes.docx"), "plain text, not a zip").expect("write");
+    let good = Path::new(OFFICE).join("000_4092b891d15061c0.docx");
+    if let Ok(bytes) = std::fs::read(&good) {
+        std::fs::write(corpus.join("cut.docx"), &bytes[..bytes.len() / 2]).expect("write");
+    }
+    std::fs::write(corpus.join("good.txt"), "Informe\n\nLa CSM revisó las remesas.\n").expect("write");
+    let out = run_in(dir.path(), &["index", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let reason = |name: &str| -> String {
+        let failed = report["failed"].as_array().expect("failed");
+        failed
+            .iter()
+            .find(|f| f["path"] == name)
+            .map_or_else(String::new, |f| f["reason"].as_str().unwrap_or("").into())
+    };
+    assert!(reason("old.docx").contains("Word 97–2003 .doc file or an encrypted .docx"), "{report}");
+    assert_eq!(reason("notes.docx"), "not a DOCX file (not a zip archive)", "{report}");
+    if good.is_file() {
+        assert!(!reason("cut.docx").is_empty(), "a cut zip is refused with a reason: {report}");
+    }
+    assert_eq!(report["added"].as_u64(), Some(1), "the text file is indexed: {report}");
+}

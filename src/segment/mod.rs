@@ -102,20 +102,27 @@ pub fn segment(doc: &CleanDoc) -> Document {
 /// does for glossary entities.
 fn name_mined_entities(doc: &mut Document) {
     use crate::analyze::entities::GLOSSARY;
-    let mined: Vec<(&str, String)> = doc
+    let mined: Vec<(&str, &str)> = doc
         .acronyms
         .iter()
         .filter(|(acr, _)| GLOSSARY.named_by(acr).is_none())
-        .map(|(acr, name)| (acr.as_str(), name.to_lowercase()))
+        .map(|(acr, name)| (acr.as_str(), name.as_str()))
         .collect();
     if mined.is_empty() {
         return;
     }
+    // plain substring searches (a name is written as it was defined): this runs over every
+    // record of every document that defines an acronym
+    let says = |text: &str, acr: &str| {
+        text.match_indices(acr).any(|(at, _)| {
+            let before = text[..at].chars().next_back();
+            let after = text[at + acr.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
+    };
     for section in &mut doc.sections {
-        let lower = section.text.to_lowercase();
-        for (acr, name) in &mined {
-            let says_acronym = section.text.split(|c: char| !c.is_alphanumeric() && c != '-').any(|w| w == *acr);
-            if (says_acronym || lower.contains(name.as_str())) && !section.entities.iter().any(|e| e == acr) {
+        for &(acr, name) in &mined {
+            if (says(&section.text, acr) || section.text.contains(name)) && !section.entities.iter().any(|e| e == acr) {
                 section.entities.push(acr.to_string());
             }
         }
