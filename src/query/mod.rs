@@ -12,6 +12,7 @@ pub mod facets;
 pub mod gather;
 pub mod parse;
 pub mod snippet;
+mod twins;
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, OnceLock, RwLock};
@@ -213,26 +214,6 @@ fn graded_matching(ranks: &[usize], at_least: usize) -> build::Matching {
     build::Matching::Graded { tiers, at_least }
 }
 
-/// What a search's query is made of: its plan, filters and condition.
-#[derive(Clone, Copy)]
-struct Scope<'a> {
-    plan: &'a expand::Plan,
-    filters: &'a Filters,
-    condition: Option<&'a Condition>,
-}
-
-/// A search matching fewer records than this brings their twins along (see `add_twins`):
-/// a query that matches more finds the records of both languages by itself, and the twins'
-/// lookups would only cost time (the extra pass without the language filter doubled the time
-/// of broad filtered queries on the bench corpus).
-const TWINS_BELOW: usize = 100;
-
-/// The best matches whose twins (the same record in the translation) join the results.
-const TWIN_SOURCES: usize = 30;
-
-/// A twin's score, in parts of its source's: below the record that matched, above most else.
-const TWIN_WEIGHT: f32 = 0.5;
-
 /// How far a search pages: `offset + limit` at most (Elasticsearch's `max_result_window` is the
 /// same), so that nothing a request asks for is allocated beyond it.
 pub const MAX_WINDOW: usize = 10_000;
@@ -404,8 +385,8 @@ impl Searchable {
         let query = built.query;
         let (total, facet_counts, mut best) = pass;
         // a broad query finds both languages' records by itself: twins are for the narrow ones
-        if ranked && req.expand && !req.every_word && total < TWINS_BELOW.max(req.offset + req.limit) {
-            let scope = Scope { plan: &plan, filters: &filters, condition: condition.as_ref() };
+        if ranked && req.expand && !req.every_word && total < twins::TWINS_BELOW.max(req.offset + req.limit) {
+            let scope = twins::Scope { plan: &plan, filters: &filters, condition: condition.as_ref() };
             self.add_twins(&searcher, &scope, req, &mut best, graded.is_some())?;
         }
         let mut page: Vec<(f32, DocAddress)> = best.into_iter().skip(req.offset).take(req.limit).collect();
@@ -484,113 +465,6 @@ impl Searchable {
             self.rescore(searcher, &built.boosts, &tables, &mut best)?;
         }
         Ok((gathered.total, gathered.counts, best))
-    }
-
-    /// Adds to `best` the twins (the same record in the document's translation) of its best
-    /// matches, below their sources, and ranks them with the rest: a record in one language
-    /// brings its translation along, so that a name only one language's report uses finds the
-    /// other's record too. With a language filter, the sources are the best matches in the other
-    /// language (found by the same query without that filter), so a Spanish name finds the
-    /// English record. A twin must pass the query's filters and exclusions. Returns how many
-    /// records were added (they rank, but are not counted in the total and the facets, which
-    /// count the records the query itself matches).
-    fn add_twins(
-        &self,
-        searcher: &Searcher,
-        scope: &Scope<'_>,
-        req: &SearchRequest,
-        best: &mut Vec<(f32, DocAddress)>,
-        tiered: bool,
-    ) -> Result<usize> {
-        let Scope { plan, filters, condition } = *scope;
-        if !self.manifest.files.values().any(|f| f.twin.is_some()) {
-            return Ok(0);
-        }
-        let tables = self.tables()?;
-        let lang_filter = filters.iter().find(|(d, _)| *d == Dimension::Lang).map(|(_, v)| v.clone());
-        let sources: Vec<(f32, DocAddress)> = match &lang_filter {
-            None => best.iter().take(TWIN_SOURCES).copied().collect(),
-            Some(langs) => {
-                let others: Filters = filters.iter().filter(|(d, _)| *d != Dimension::Lang).cloned().collect();
-                let matching =
-                    if tiered { graded_matching(&self.importance(searcher, plan)?, 1) } else { build::Matching::All };
-                let built = build::build(&self.fields, plan, &others, condition, &matching);
-                let wide = SearchRequest { offset: 0, limit: TWIN_SOURCES, ..req.clone() };
-                let (_, _, found) = self.collect(searcher, &built, &wide, true, tiered.then_some(build::TIER))?;
-                let lang_of =
-                    |a: &DocAddress| tables[a.segment_ord as usize].value(a.doc_id, Dimension::Lang).map(String::from);
-                found
-                    .into_iter()
-                    .filter(|(_, a)| lang_of(a).is_some_and(|l| !langs.contains(&l)))
-                    .take(TWIN_SOURCES)
-                    .collect()
-            }
-        };
-        let mut seqs: BTreeMap<u32, tantivy::columnar::Column<u64>> = BTreeMap::new();
-        let mut wanted: Vec<(f32, String, usize)> = Vec::new();
-        for (score, addr) in sources {
-            let Some(doc) = tables[addr.segment_ord as usize].value(addr.doc_id, Dimension::Doc) else { continue };
-            let column = match seqs.entry(addr.segment_ord) {
-                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::btree_map::Entry::Vacant(e) => {
-                    e.insert(searcher.segment_reader(addr.segment_ord).fast_fields().u64("seq")?)
-                }
-            };
-            let seq = column.first(addr.doc_id).unwrap_or(0) as usize;
-            if let Some((twin, at)) = self.manifest.twin_of(doc, seq) {
-                // a tiered score keeps its tier: only the part within it is weighed down
-                let tier = if tiered { (score / build::TIER).floor() * build::TIER } else { 0.0 };
-                wanted.push((tier + (score - tier) * TWIN_WEIGHT, twin.to_string(), at));
-            }
-        }
-        // a twin must pass what the query asks besides its words: filters, condition, exclusions
-        let only_words_dropped = expand::Plan { exclude: plan.exclude.clone(), ..expand::Plan::default() };
-        let passes = build::build(&self.fields, &only_words_dropped, filters, condition, &build::Matching::All).query;
-        let passes = passes.weight(tantivy::query::EnableScoring::disabled_from_searcher(searcher))?;
-        let mut added = 0;
-        for (score, doc, seq) in wanted {
-            let Some(addr) = self.address_of(searcher, &doc, seq, &mut seqs)? else { continue };
-            let mut scorer = passes.scorer(searcher.segment_reader(addr.segment_ord), 1.0)?;
-            // a fresh scorer stands on its first match, which may lie past the twin already
-            let at = tantivy::DocSet::doc(&scorer);
-            let at = if at < addr.doc_id { tantivy::DocSet::seek(&mut scorer, addr.doc_id) } else { at };
-            if at != addr.doc_id {
-                continue;
-            }
-            match best.iter_mut().find(|(_, a)| *a == addr) {
-                Some(found) => found.0 = found.0.max(score),
-                None => {
-                    best.push((score, addr));
-                    added += 1;
-                }
-            }
-        }
-        best.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        Ok(added)
-    }
-
-    /// Where record `seq` of `doc` is.
-    fn address_of(
-        &self,
-        searcher: &Searcher,
-        doc: &str,
-        seq: usize,
-        seqs: &mut BTreeMap<u32, tantivy::columnar::Column<u64>>,
-    ) -> Result<Option<DocAddress>> {
-        let term = tantivy::Term::from_field_text(self.fields.doc, doc);
-        let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
-        for addr in searcher.search(&query, &DocSetCollector)? {
-            let column = match seqs.entry(addr.segment_ord) {
-                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::btree_map::Entry::Vacant(e) => {
-                    e.insert(searcher.segment_reader(addr.segment_ord).fast_fields().u64("seq")?)
-                }
-            };
-            if column.first(addr.doc_id) == Some(seq as u64) {
-                return Ok(Some(addr));
-            }
-        }
-        Ok(None)
     }
 
     /// The importance rank of each unit of `plan` (0 the most important): the fewer records a
