@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Result;
 use crate::index::manifest::{self, content_hash, FailedEntry, FileEntry, Manifest};
 use crate::index::writer::Batch;
+use crate::index::Scrutiny;
 use crate::ingest::corpus::{self, PathIssue, SourceFile};
 use crate::ingest::formats::{self, Source};
 use crate::model::Document;
@@ -107,7 +108,8 @@ fn run_as(opts: &IndexOptions, by_search: bool, progress: &mut dyn FnMut(Progres
     own_folder(opts)?;
     let mut waited = false;
     let mut batch = loop {
-        match Batch::open(&opts.index, opts.full) {
+        let scrutiny = if by_search { Scrutiny::Presence } else { Scrutiny::Checksums };
+        match Batch::open(&opts.index, opts.full, scrutiny) {
             Err(crate::Error::Locked(_))
                 if !by_search && crate::index::search_is_updating(&opts.index) && started.elapsed() < REFRESH_WAIT =>
             {

@@ -170,13 +170,7 @@ fn bad_word_files_get_a_reason_and_the_rest_is_indexed() {
     let out = run_in(dir.path(), &["index", "--json"]);
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     let report: Value = serde_json::from_slice(&out.stdout).expect("json");
-    let reason = |name: &str| -> String {
-        let failed = report["failed"].as_array().expect("failed");
-        failed
-            .iter()
-            .find(|f| f["path"] == name)
-            .map_or_else(String::new, |f| f["reason"].as_str().unwrap_or("").into())
-    };
+    let reason = |name: &str| crate::util::failure_reason(&report, name);
     assert!(reason("old.docx").contains("Word 97–2003 .doc file or an encrypted .docx"), "{report}");
     assert_eq!(reason("notes.docx"), "not a DOCX file (not a zip archive)", "{report}");
     if good.is_file() {

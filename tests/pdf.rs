@@ -131,13 +131,7 @@ fn bad_pdfs_get_a_reason_and_the_rest_is_indexed() {
     let out = run_in(dir.path(), &["index", "--json"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let report: Value = serde_json::from_slice(&out.stdout).expect("json");
-    let reason = |name: &str| -> String {
-        let failed = report["failed"].as_array().expect("failed");
-        failed
-            .iter()
-            .find(|f| f["path"] == name)
-            .map_or_else(String::new, |f| f["reason"].as_str().expect("reason").to_string())
-    };
+    let reason = |name: &str| crate::util::failure_reason(&report, name);
     assert!(reason("encrypted.pdf").contains("encrypted with a password"), "{report}");
     assert!(reason("scan.pdf").contains("no text layer") && reason("scan.pdf").contains("OCR"), "{report}");
     assert!(reason("notes.pdf").contains("not a PDF file"), "{report}");

@@ -61,6 +61,13 @@ pub fn search_json(args: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("search --json prints one JSON object")
 }
 
+/// The reason an `index --json` report gives for failing `name` (empty when it did not fail).
+pub fn failure_reason(report: &serde_json::Value, name: &str) -> String {
+    let failed = report["failed"].as_array().expect("failed is an array");
+    let found = failed.iter().find(|f| f["path"] == name);
+    found.map_or_else(String::new, |f| f["reason"].as_str().expect("a reason").to_string())
+}
+
 /// The hits of a response.
 pub fn hits(resp: &serde_json::Value) -> &Vec<serde_json::Value> {
     resp["hits"].as_array().expect("hits is an array")

@@ -213,10 +213,25 @@ pub(crate) fn clean_up(written: &Path) {
     }
 }
 
+/// How closely [`check_index`] looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scrutiny {
+    /// Every file of the last commit is there (a few `stat`s).
+    Presence,
+    /// And passes its checksum (reads every byte: about 0.07 s for the 110 MB index of the
+    /// 5,000-file bench corpus).
+    Checksums,
+}
+
 /// Every file of the last commit is there and passes its checksum. The damaged or missing
 /// files, by name; empty when the index is whole.
 pub fn check(dir: &Path) -> Result<Vec<String>> {
     let (index, _) = open(dir)?;
+    check_index(&index, dir, Scrutiny::Checksums)
+}
+
+/// [`check`] of an open index, as closely as `scrutiny` says.
+fn check_index(index: &Index, dir: &Path, scrutiny: Scrutiny) -> Result<Vec<String>> {
     let mut bad = Vec::new();
     for meta in index.searchable_segment_metas()? {
         let mut components = vec![
@@ -237,16 +252,18 @@ pub fn check(dir: &Path) -> Result<Vec<String>> {
             }
         }
     }
-    let corrupt = index.validate_checksum()?;
-    let mut corrupt: Vec<String> = corrupt.into_iter().map(|p| format!("{} (checksum)", p.display())).collect();
-    corrupt.sort();
-    bad.extend(corrupt);
+    if scrutiny == Scrutiny::Checksums {
+        let corrupt = index.validate_checksum()?;
+        let mut corrupt: Vec<String> = corrupt.into_iter().map(|p| format!("{} (checksum)", p.display())).collect();
+        corrupt.sort();
+        bad.extend(corrupt);
+    }
     Ok(bad)
 }
 
-/// An index whose files fail [`check`] is reported as damaged, naming them.
-pub(crate) fn ensure_whole(dir: &Path) -> Result<()> {
-    let bad = check(dir)?;
+/// An open index whose files fail [`check_index`] is reported as damaged, naming them.
+pub(crate) fn ensure_whole(index: &Index, dir: &Path, scrutiny: Scrutiny) -> Result<()> {
+    let bad = check_index(index, dir, scrutiny)?;
     if bad.is_empty() {
         return Ok(());
     }

@@ -31,16 +31,18 @@ pub struct Batch {
 
 impl Batch {
     /// Opens the index in `dir` for writing, taking the writer lock: an index that is there
-    /// must pass [`super::check`] (a damaged one asks for `--full`); a missing one is built
+    /// must pass [`super::check`] as closely as `scrutiny` says (a damaged one asks for `--full`); a missing one is built
     /// aside, and with `full` whatever the folder holds is rebuilt aside and replaced.
-    pub fn open(dir: &std::path::Path, full: bool) -> Result<Batch> {
+    /// A search bringing its index up to date only checks that the files are there
+    /// (`scrutiny`); an explicit run reads their checksums too.
+    pub fn open(dir: &std::path::Path, full: bool, scrutiny: super::Scrutiny) -> Result<Batch> {
         let super::Target { index, building, replaces, build_lock } = super::open_for_write(dir, full)?;
         let fields = Fields::from_schema(&index.schema())?;
         let previous = super::read_manifest(&index)?.unwrap_or_else(Manifest::current);
         let writer = super::writer(&index, building.as_deref().unwrap_or(dir))?;
         if building.is_none() {
             // checked under the lock, so that no commit lands between the check and the batch
-            super::ensure_whole(dir)?;
+            super::ensure_whole(&index, dir, scrutiny)?;
         }
         Ok(Batch {
             writer: Some(writer),

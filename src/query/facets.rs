@@ -55,16 +55,21 @@ pub(crate) fn resolve(dim: Dimension, value: &str) -> Result<String> {
 /// Checks resolved filter values against the values the index holds (`known`), so that a
 /// filter that can match nothing says why: an unknown value is a usage error naming the
 /// closest known ones ("did you mean CSM?"). A document may be named without its extension.
-pub fn check_filters(filters: &mut Filters, known: impl Fn(Dimension) -> Vec<String>) -> Result<()> {
+/// `holds` answers for one value; `known` lists a dimension's values, only when one is missing.
+pub fn check_filters(
+    filters: &mut Filters,
+    holds: impl Fn(Dimension, &str) -> bool,
+    known: impl Fn(Dimension) -> Vec<String>,
+) -> Result<()> {
     for (dim, values) in filters.iter_mut() {
         if matches!(dim, Dimension::Entity | Dimension::Primary) {
             continue;
         }
-        let known = known(*dim);
         for value in values.iter_mut() {
-            if known.iter().any(|k| k == value) {
+            if holds(*dim, value) {
                 continue;
             }
+            let known = known(*dim);
             if *dim == Dimension::Doc {
                 let stem = |k: &String| k.rsplit_once('.').map_or(k.clone(), |(s, _)| s.to_string());
                 if let Some(k) = known.iter().find(|k| stem(k) == *value) {

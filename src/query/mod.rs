@@ -291,6 +291,8 @@ pub struct Searchable {
     mined: expand::Mined,
     /// The commit's manifest.
     manifest: Arc<Manifest>,
+    /// Whether some document of the commit has a twin (see `twins`).
+    has_twins: bool,
 }
 
 impl Searchable {
@@ -303,7 +305,8 @@ impl Searchable {
             None => crate::index::read_manifest(index)?.unwrap_or_default(),
         };
         let mined = manifest.mined_names();
-        Ok(Searchable { searcher, tables: OnceLock::new(), fields, mined, manifest: Arc::new(manifest) })
+        let has_twins = manifest.files.values().any(|f| f.twin.is_some());
+        Ok(Searchable { searcher, tables: OnceLock::new(), fields, mined, manifest: Arc::new(manifest), has_twins })
     }
 
     /// Records in the commit.
@@ -350,12 +353,16 @@ impl Searchable {
         let typed: Vec<(Dimension, Vec<String>)> = parsed.filters.iter().map(|(d, v)| (*d, vec![v.clone()])).collect();
         filters.extend(facets::resolve_filters(typed.iter().map(|(d, v)| (*d, v.as_slice())))?);
         let tables = self.tables()?;
-        facets::check_filters(&mut filters, |dim| {
-            let mut all: Vec<String> = tables.iter().flat_map(|t| t.values(dim)).map(String::from).collect();
-            all.sort_unstable();
-            all.dedup();
-            all
-        })?;
+        facets::check_filters(
+            &mut filters,
+            |dim, value| tables.iter().any(|t| t.values(dim).any(|v| v == value)),
+            |dim| {
+                let mut all: Vec<String> = tables.iter().flat_map(|t| t.values(dim)).map(String::from).collect();
+                all.sort_unstable();
+                all.dedup();
+                all
+            },
+        )?;
         let condition = req.condition.as_ref().map(Condition::resolve).transpose()?;
         let has_text = expand::has_text(&parsed);
         if !has_text && filters.is_empty() && parsed.exclude.is_empty() && condition.is_none() && !req.browse {
@@ -387,7 +394,7 @@ impl Searchable {
         // a broad query finds both languages' records by itself: twins are for the narrow ones
         if ranked && req.expand && !req.every_word && total < twins::TWINS_BELOW.max(req.offset + req.limit) {
             let scope = twins::Scope { plan: &plan, filters: &filters, condition: condition.as_ref() };
-            self.add_twins(&searcher, &scope, req, &mut best, graded.is_some())?;
+            self.add_twins(&searcher, &scope, req, &mut best, graded.as_deref())?;
         }
         let mut page: Vec<(f32, DocAddress)> = best.into_iter().skip(req.offset).take(req.limit).collect();
         // what a graded page's hits lack: the units whose tier bit is unset, in order of importance

@@ -48,10 +48,10 @@ impl Searchable {
         scope: &Scope<'_>,
         req: &SearchRequest,
         best: &mut Vec<(f32, DocAddress)>,
-        tiered: bool,
+        ranks: Option<&[usize]>,
     ) -> Result<usize> {
         let Scope { plan, filters, condition } = *scope;
-        if !self.manifest.files.values().any(|f| f.twin.is_some()) {
+        if !self.has_twins {
             return Ok(0);
         }
         let tables = self.tables()?;
@@ -60,11 +60,11 @@ impl Searchable {
             None => best.iter().take(TWIN_SOURCES).copied().collect(),
             Some(langs) => {
                 let others: Filters = filters.iter().filter(|(d, _)| *d != Dimension::Lang).cloned().collect();
-                let matching =
-                    if tiered { graded_matching(&self.importance(searcher, plan)?, 1) } else { build::Matching::All };
+                let matching = ranks.map_or(build::Matching::All, |r| graded_matching(r, 1));
                 let built = build::build(&self.fields, plan, &others, condition, &matching);
                 let wide = SearchRequest { offset: 0, limit: TWIN_SOURCES, ..req.clone() };
-                let (_, _, found) = self.collect(searcher, &built, &wide, true, tiered.then_some(build::TIER))?;
+                let (_, _, found) =
+                    self.collect(searcher, &built, &wide, true, ranks.is_some().then_some(build::TIER))?;
                 let lang_of =
                     |a: &DocAddress| tables[a.segment_ord as usize].value(a.doc_id, Dimension::Lang).map(String::from);
                 found
@@ -86,8 +86,8 @@ impl Searchable {
             };
             let seq = column.first(addr.doc_id).unwrap_or(0) as usize;
             if let Some((twin, at)) = self.manifest.twin_of(doc, seq) {
-                // a tiered score keeps its tier: only the part within it is weighed down
-                let tier = if tiered { (score / build::TIER).floor() * build::TIER } else { 0.0 };
+                // a ranks.is_some() score keeps its tier: only the part within it is weighed down
+                let tier = if ranks.is_some() { (score / build::TIER).floor() * build::TIER } else { 0.0 };
                 wanted.push((tier + (score - tier) * TWIN_WEIGHT, twin.to_string(), at));
             }
         }
