@@ -128,3 +128,36 @@ fn roman_numerals_and_glosses_are_not_mined_as_acronyms() {
         }
     }
 }
+
+#[test]
+fn a_name_only_the_other_languages_report_uses_is_found_word_by_word() {
+    // 006 (Spanish) calls Venezuela's plan "Plan Vuelta a la Patria"; typed in English, with
+    // the Spanish records only
+    let resp = search_json(&["--limit", "3", "--lang", "es", "Return to Homeland plan"]);
+    let text = resp["hits"][0]["text"].as_str().expect("text");
+    assert!(text.contains("Plan Vuelta a la Patria"), "the Spanish record of the plan leads: {:?}", ids(&resp));
+    assert!(expansions(&resp).contains(&("translation".into(), "patria".into())), "{:?}", expansions(&resp));
+    // the curated concept comes first: a word naming one is not translated as well
+    let resp = search_json(&["--limit", "1", "remesas"]);
+    assert!(expansions(&resp).iter().all(|(kind, _)| kind != "translation"), "{:?}", expansions(&resp));
+}
+
+#[test]
+fn a_british_name_names_its_entity() {
+    let resp = search_json(&["--limit", "3", "Organisation of American States"]);
+    assert!(expansions(&resp).contains(&("entity".into(), "OAS".into())), "{:?}", expansions(&resp));
+}
+
+#[test]
+fn a_generic_verb_of_a_question_is_the_first_word_let_go() {
+    let resp = search_json(&["--limit", "3", "Why do remittances matter for development?"]);
+    let text = resp["hits"][0]["text"].as_str().expect("text").to_lowercase();
+    assert!(
+        text.contains("remittance") || text.contains("remesa"),
+        "the first hit is about remittances: {}",
+        resp["hits"][0]["heading"]
+    );
+    let relaxed: Vec<&str> =
+        resp["relaxed"].as_array().map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    assert!(!relaxed.contains(&"remittances"), "the topic word is kept: {relaxed:?}");
+}

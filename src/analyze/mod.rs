@@ -18,6 +18,7 @@ pub mod entities;
 pub mod fold;
 pub mod invisible;
 pub mod lang;
+pub mod lexicon;
 mod memo;
 pub mod spelling;
 pub mod thesaurus;

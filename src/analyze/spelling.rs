@@ -21,6 +21,24 @@ pub fn american(word: &str) -> Option<String> {
         .or_else(|| ll(word))
 }
 
+/// `text` with each British word spelt the American way ("Organisation of American States" →
+/// "organization of American States"), when it has one; for lookups of names, which compare
+/// words before any analysis.
+pub fn american_text(text: &str) -> Option<String> {
+    let mut changed = false;
+    let words: Vec<String> = text
+        .split(' ')
+        .map(|w| match american(&w.to_lowercase()) {
+            Some(us) => {
+                changed = true;
+                us
+            }
+            None => w.to_string(),
+        })
+        .collect();
+    changed.then(|| words.join(" "))
+}
+
 /// Single words whose British form no rule below gives.
 const WORDS: &[(&str, &str)] = &[
     ("programme", "program"),
@@ -216,6 +234,19 @@ fn ll(word: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_spelt_the_american_way_word_by_word() {
+        assert_eq!(
+            american_text("Organisation of American States").as_deref(),
+            Some("organization of American States")
+        );
+        assert_eq!(
+            american_text("International Labour Organization").as_deref(),
+            Some("International labor Organization")
+        );
+        assert_eq!(american_text("Organization of American States"), None);
+    }
 
     #[test]
     fn british_spellings_become_american() {

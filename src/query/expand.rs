@@ -26,6 +26,9 @@ pub const DEFINES_WEIGHT: f32 = 2.0;
 /// Weight of a cognate in the other language (*coalición* for *coalition*): below a curated
 /// concept, since a correspondence of suffixes is a guess.
 pub const COGNATE_WEIGHT: f32 = 0.3;
+/// Weight of a translation from the word lexicon (*frontera* for *border*): a curated pair, but
+/// of one word, which may mean something else in the name at hand.
+pub const TRANSLATION_WEIGHT: f32 = 0.35;
 /// Weight of a typo-tolerant match (the most frequent candidate; the others weigh less).
 pub const TYPO_WEIGHT: f32 = 0.5;
 /// Longest entity name looked for among consecutive query words.
@@ -58,6 +61,8 @@ pub enum ExpansionKind {
     Typo,
     /// A word of the same Latin family in the other language, that the index knows.
     Cognate,
+    /// The word's translation in the word lexicon, that the index knows.
+    Translation,
 }
 
 impl ExpansionKind {
@@ -69,6 +74,7 @@ impl ExpansionKind {
             ExpansionKind::Acronym => "acronym",
             ExpansionKind::Typo => "typo",
             ExpansionKind::Cognate => "cognate",
+            ExpansionKind::Translation => "translation",
         }
     }
 }
@@ -124,6 +130,8 @@ pub enum Alternative {
     Typo(Terms, f32),
     /// A cognate in the other language, in body and heading.
     Cognate(Terms),
+    /// A translation from the word lexicon, in body and heading.
+    Translation(Terms),
 }
 
 impl Alternative {
@@ -134,6 +142,7 @@ impl Alternative {
             Alternative::Entity(_) | Alternative::Acronym(_) => ENTITY_WEIGHT,
             Alternative::Concept(_) => CONCEPT_WEIGHT,
             Alternative::Cognate(_) => COGNATE_WEIGHT,
+            Alternative::Translation(_) => TRANSLATION_WEIGHT,
             Alternative::Typo(_, w) => *w,
         }
     }
@@ -146,6 +155,9 @@ pub struct Plan {
     pub units: Vec<Vec<Alternative>>,
     /// What the user typed for each unit of [`Plan::units`].
     pub unit_texts: Vec<String>,
+    /// Whether each unit of [`Plan::units`] is a generic word ("matter", "help", "significa"):
+    /// it matches and scores, but is the first that graded matching lets go.
+    pub generic: Vec<bool>,
     /// Concept terms named by several units together ("trata de personas"), which match as a
     /// whole instead of the units.
     pub whole: Vec<Alternative>,
@@ -183,6 +195,7 @@ pub fn expand(q: &ParsedQuery, expand: bool, vocabulary: &dyn Vocabulary, mined:
         if !alternatives.is_empty() {
             ctx.plan.units.push(alternatives);
             ctx.plan.unit_texts.push(unit.text.clone());
+            ctx.plan.generic.push(unit.single_word && is_generic_word(&unit.text));
         }
     }
     if expand && units.len() > 1 && !ctx.plan.units.is_empty() {
@@ -219,7 +232,10 @@ fn units(include: &[Clause], expand: bool) -> Vec<Unit<'static>> {
                     continue;
                 }
                 let text = include[i..j].iter().map(Clause::text).collect::<Vec<_>>().join(" ");
-                if let Some(e) = GLOSSARY.named_by(&text) {
+                let named = GLOSSARY
+                    .named_by(&text)
+                    .or_else(|| crate::analyze::spelling::american_text(&text).and_then(|us| GLOSSARY.named_by(&us)));
+                if let Some(e) = named {
                     found = Some((j, text, Some(e)));
                     break;
                 }
@@ -388,6 +404,114 @@ fn is_spanish_verb_form(text: &str) -> bool {
         && clause_terms(&word, Lang::En).first().is_some_and(|t| t.text == word.as_ref())
 }
 
+/// Verbs and nouns of general meaning that a question wraps around its topic ("why do
+/// remittances *matter* for development?", "¿para qué *sirve* la CSM?"): rare in these reports,
+/// so by their rarity alone graded matching would keep them and let the topic words go.
+const GENERIC_WORDS: &[&str] = &[
+    "matter",
+    "matters",
+    "mattered",
+    "mean",
+    "means",
+    "meant",
+    "happen",
+    "happens",
+    "happened",
+    "help",
+    "helps",
+    "helped",
+    "work",
+    "works",
+    "worked",
+    "use",
+    "uses",
+    "used",
+    "make",
+    "makes",
+    "made",
+    "get",
+    "gets",
+    "got",
+    "take",
+    "takes",
+    "took",
+    "taken",
+    "give",
+    "gives",
+    "gave",
+    "given",
+    "say",
+    "says",
+    "said",
+    "talk",
+    "talks",
+    "talked",
+    "mention",
+    "mentions",
+    "mentioned",
+    "discuss",
+    "discusses",
+    "discussed",
+    "role",
+    "way",
+    "ways",
+    "thing",
+    "things",
+    "explain",
+    "explained",
+    "describe",
+    "described",
+    "look",
+    "like",
+    "know",
+    "known",
+    "need",
+    "needs",
+    "want",
+    "wants",
+    "go",
+    "goes",
+    "went",
+    "come",
+    "came",
+    "importa",
+    "importan",
+    "significa",
+    "significan",
+    "sirve",
+    "sirven",
+    "ayuda",
+    "ayudan",
+    "ayudo",
+    "hace",
+    "hacen",
+    "usa",
+    "usan",
+    "dijo",
+    "dijeron",
+    "dice",
+    "dicen",
+    "menciono",
+    "mencionaron",
+    "hablo",
+    "hablaron",
+    "explico",
+    "explicaron",
+    "manera",
+    "forma",
+    "cosa",
+    "cosas",
+    "papel",
+    "funciona",
+    "funcionan",
+];
+
+/// Whether a word typed is of general meaning (see [`GENERIC_WORDS`]).
+fn is_generic_word(text: &str) -> bool {
+    let word = fold(text.trim_matches(|c: char| !c.is_alphanumeric())).to_lowercase();
+    GENERIC_WORDS.contains(&word.as_str())
+}
+
 fn is_question_word(text: &str) -> bool {
     let word = fold(text.trim_matches(|c: char| !c.is_alphanumeric()));
     QUESTION_WORDS.contains(&word.as_ref())
@@ -445,10 +569,21 @@ impl Ctx<'_> {
                 .filter(|(_, terms)| terms.len() == 1 || (!unit.words.is_empty() && !terms.is_empty()))
                 .cloned()
                 .collect();
+            let before = self.plan.expansions.len();
             alternatives.extend(self.concepts(&unit.text, &typed, &anywhere));
+            let named_concept = self.plan.expansions[before..].iter().any(|e| e.kind == ExpansionKind::Concept);
             alternatives.extend(self.mined_acronym(&unit.text));
             if unit.single_word && unit.entity.is_none() {
-                alternatives.extend(self.cognates(&unit.text));
+                // the curated concept comes first: a word that names one is not translated
+                let translated = if named_concept { Vec::new() } else { self.translations(&unit.text) };
+                let cognates = self.cognates(&unit.text);
+                let same_terms = |c: &Alternative| {
+                    translated
+                        .iter()
+                        .any(|t| matches!((c, t), (Alternative::Cognate(a), Alternative::Translation(b)) if a == b))
+                };
+                alternatives.extend(cognates.into_iter().filter(|c| !same_terms(c)));
+                alternatives.extend(translated);
             }
         }
         alternatives
@@ -541,6 +676,34 @@ impl Ctx<'_> {
         }
         if !to.is_empty() {
             self.plan.expansions.push(Expansion { from: word.to_string(), kind: ExpansionKind::Cognate, to });
+        }
+        out
+    }
+
+    /// The word's translations in the other language from the word lexicon
+    /// ([`crate::analyze::lexicon`]) that the index knows; none for a conjugated Spanish verb,
+    /// whose stem is a noun's ("integran" is not "integración").
+    fn translations(&mut self, word: &str) -> Vec<Alternative> {
+        if is_spanish_verb_form(word) {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let mut to = Vec::new();
+        for (from, into) in [(Lang::Es, Lang::En), (Lang::En, Lang::Es)] {
+            let typed: Vec<String> = clause_terms(word, into).into_iter().map(|t| t.text).collect();
+            for form in crate::analyze::lexicon::translations(word, from) {
+                let terms = Terms::of(form, into);
+                let known = terms.terms.iter().all(|(_, t)| self.vocabulary.has(into, t));
+                let same = terms.terms.iter().map(|(_, t)| t).eq(typed.iter());
+                let alternative = Alternative::Translation(terms.clone());
+                if !terms.terms.is_empty() && known && !same && !out.contains(&alternative) {
+                    to.push(form.to_string());
+                    out.push(alternative);
+                }
+            }
+        }
+        if !to.is_empty() {
+            self.plan.expansions.push(Expansion { from: word.to_string(), kind: ExpansionKind::Translation, to });
         }
         out
     }

@@ -475,7 +475,8 @@ impl Searchable {
     }
 
     /// The importance rank of each unit of `plan` (0 the most important): the fewer records a
-    /// unit matches, the more it tells them apart (IDF, as BM25 weighs words).
+    /// unit matches, the more it tells them apart (IDF, as BM25 weighs words); a generic word
+    /// ("matter", "help") ranks below every other whatever its rarity.
     fn importance(&self, searcher: &Searcher, plan: &expand::Plan) -> Result<Vec<usize>> {
         let queries = build::unit_queries(&self.fields, plan);
         let counts = queries
@@ -483,7 +484,7 @@ impl Searchable {
             .map(|q| searcher.search(&**q, &tantivy::collector::Count))
             .collect::<tantivy::Result<Vec<_>>>()?;
         let mut order: Vec<usize> = (0..counts.len()).collect();
-        order.sort_by_key(|&u| (counts[u], u));
+        order.sort_by_key(|&u| (plan.generic.get(u).copied().unwrap_or(false), counts[u], u));
         let mut ranks = vec![0; counts.len()];
         for (rank, &u) in order.iter().enumerate() {
             ranks[u] = rank;

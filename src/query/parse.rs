@@ -89,7 +89,9 @@ pub fn parse(input: &str) -> ParsedQuery {
                     continue;
                 }
             }
-            Clause::Word(word)
+            // a question's marks are no part of its words ("development?", "¿cuáles")
+            let trimmed = word.trim_start_matches(['¿', '¡']).trim_end_matches(['?', '!', ',', ';']);
+            Clause::Word(if trimmed.is_empty() { word } else { trimmed.to_string() })
         };
         if clause.text().chars().any(char::is_alphanumeric) {
             if negate {
@@ -119,6 +121,10 @@ mod tests {
         assert_eq!(parse(r#""unclosed phrase"#).include, [Clause::Phrase("unclosed phrase".into())]);
         assert_eq!(parse("- -- \"\" : ::").include, []);
         assert_eq!(parse("unknown:field").include, [Clause::Word("unknown:field".into())]);
+        assert_eq!(
+            parse("¿cuáles ejes? development?!").include,
+            ["cuáles", "ejes", "development"].map(|w| Clause::Word(w.into()))
+        );
     }
 
     #[test]
