@@ -161,3 +161,24 @@ fn a_generic_verb_of_a_question_is_the_first_word_let_go() {
         resp["relaxed"].as_array().map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
     assert!(!relaxed.contains(&"remittances"), "the topic word is kept: {relaxed:?}");
 }
+
+#[test]
+fn a_mistyped_word_brings_the_concept_of_the_word_meant() {
+    let resp = search_json(&["--limit", "3", "smugling"]);
+    assert!(
+        expansions(&resp).contains(&("concept".into(), "tráfico ilícito de migrantes".into())),
+        "{:?}",
+        expansions(&resp)
+    );
+    let headings: Vec<&str> =
+        resp["hits"].as_array().expect("hits").iter().map(|h| h["heading"].as_str().expect("heading")).collect();
+    assert!(headings.iter().take(2).all(|h| h.contains("Smuggling") || h.contains("Tráfico")), "{headings:?}");
+}
+
+#[test]
+fn a_list_of_acronyms_ranks_below_the_passages_about_a_topic() {
+    let resp = search_json(&["--limit", "3", "smuggling"]);
+    let headings: Vec<&str> =
+        resp["hits"].as_array().expect("hits").iter().map(|h| h["heading"].as_str().expect("heading")).collect();
+    assert!(!headings.iter().any(|h| h.to_lowercase().contains("acronym")), "{headings:?}");
+}

@@ -18,16 +18,27 @@ use crate::model::{Dimension, Lang};
 /// Bump when the schema or the stored record changes: old indexes then ask for `--full`.
 pub const FORMAT_VERSION: u32 = 8;
 
-/// Ranking prior of a record kind, in percent of its BM25 score. Footnotes and practice lines
+/// Ranking prior of a record, in percent of its BM25 score. Footnotes and practice lines
 /// are a sentence long, so BM25's length normalization lifts them above the sections that
-/// discuss a topic at length; the prior hands some of that back.
-pub fn prior(kind: crate::model::SectionKind) -> u64 {
+/// discuss a topic at length; the prior hands some of that back. A report's list of acronyms
+/// names every body and topic of the report in a few words each, so it matches most names
+/// and topics without being about any: it ranks like a footnote.
+pub fn prior(kind: crate::model::SectionKind, heading: &str) -> u64 {
     use crate::model::SectionKind::*;
     match kind {
         Footnote => 55,
+        _ if is_list_of_acronyms(heading) => 55,
         Practice => 85,
         _ => 100,
     }
+}
+
+/// Whether a heading is that of a list of acronyms ("List of acronyms", "Siglas y acrónimos",
+/// "Abbreviations").
+fn is_list_of_acronyms(heading: &str) -> bool {
+    let heading = crate::analyze::fold(heading).to_lowercase();
+    heading.len() < 60
+        && ["acronym", "abbreviation", "siglas", "acronimo", "abreviatura"].iter().any(|w| heading.contains(w))
 }
 
 /// The name of the raw field holding a dimension's values.

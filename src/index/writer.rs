@@ -164,7 +164,7 @@ fn to_tantivy(
     let json = String::from_utf8(json).expect("serde_json writes UTF-8");
     let mut d = doc!(
         fields.seq => seq,
-        fields.prior => super::schema::prior(kind),
+        fields.prior => super::schema::prior(kind, &record.heading),
         fields.body(record.lang) => record.text.as_str(),
         // two values: the title's tokens are then replayed, not analyzed again, for each of
         // the document's records (see `ConsultaTokenizer`)

@@ -553,7 +553,21 @@ impl Ctx<'_> {
             .map(|lang| (lang, clause_terms(&unit.text, lang).into_iter().map(|t| t.text).collect()))
             .collect();
         if self.expand && unit.single_word {
-            alternatives.extend(self.typos(&unit.text, &typed));
+            let typos = self.typos(&unit.text, &typed);
+            // the word it most likely stands for brings that word's concept ("smugling" →
+            // "smuggling" → "tráfico ilícito de migrantes"), as the word typed right would
+            let likeliest = typos.iter().find_map(|a| match a {
+                Alternative::Typo(t, w) if *w >= TYPO_WEIGHT => t.terms.first().map(|(_, term)| term.clone()),
+                _ => None,
+            });
+            alternatives.extend(typos);
+            if let Some(term) = likeliest {
+                let before = self.plan.expansions.len();
+                alternatives.extend(self.concepts(&term, &[], &[]));
+                for e in &mut self.plan.expansions[before..] {
+                    e.from = unit.text.clone();
+                }
+            }
         }
         if self.expand {
             if let Some(e) = unit.entity {

@@ -27,7 +27,7 @@ use crate::model::{DocMeta, Document, Lang, Section, SectionKind};
 use headings::{Heading, Opens};
 
 /// Bump when segmentation output changes, so existing indexes are rebuilt by the next run.
-pub const SEGMENTER_VERSION: u32 = 9;
+pub const SEGMENTER_VERSION: u32 = 10;
 
 /// Headless text is cut into passages of at least this many words.
 const PASSAGE_WORDS: usize = 150;
