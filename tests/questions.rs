@@ -182,3 +182,16 @@ fn a_list_of_acronyms_ranks_below_the_passages_about_a_topic() {
         resp["hits"].as_array().expect("hits").iter().map(|h| h["heading"].as_str().expect("heading")).collect();
     assert!(!headings.iter().any(|h| h.to_lowercase().contains("acronym")), "{headings:?}");
 }
+
+#[test]
+fn a_word_neither_list_knows_is_translated_from_the_twin_documents() {
+    // "desarticular" is in no thesaurus or lexicon line; 006 and its English twin 003 say it as
+    // "disrupt" in the same place of the same records
+    let resp = search_json(&["--limit", "3", "--lang", "en", "desarticular"]);
+    assert!(expansions(&resp).contains(&("mined".into(), "disrupt".into())), "{:?}", expansions(&resp));
+    let text = resp["hits"][0]["text"].as_str().expect("text");
+    assert!(text.contains("disrupt"), "an English record saying it leads: {:?}", ids(&resp));
+    // numbers are the same in both languages: nothing is mined for them
+    let resp = search_json(&["--limit", "1", "4"]);
+    assert!(expansions(&resp).iter().all(|(kind, _)| kind != "mined"), "{:?}", expansions(&resp));
+}

@@ -224,6 +224,15 @@ fn ranking_meets_the_relevance_set() {
             format!("  nDCG {:.2} RR {:.2} R {:.2}  {:<13} {:<5} {q}", s.ndcg, s.rr, s.recall, sp.kind, sp.part)
         })
         .collect();
+    if let Ok(path) = std::env::var("CONSULTA_RELEVANCE_DUMP") {
+        // every tuning query's scores, to compare two runs line by line
+        let lines: Vec<String> = scored
+            .iter()
+            .filter(|(_, s, _)| s.part == "tune")
+            .map(|(s, _, q)| format!("{:.3}\t{:.2}\t{:.2}\t{q}", s.ndcg, s.rr, s.recall))
+            .collect();
+        std::fs::write(&path, lines.join("\n") + "\n").expect("dump written");
+    }
     eprintln!(
         "relevance: {} queries\n{}\nworst of the tuning part:\n{}",
         all.len(),

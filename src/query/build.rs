@@ -109,7 +109,7 @@ fn clauses(fields: &Fields, alternative: &Alternative) -> Vec<(Occur, Box<dyn Qu
             let defines = TermQuery::new(Term::from_field_text(fields.defines, id), IndexRecordOption::Basic);
             vec![boosted(Box::new(entity), alternative.weight()), boosted(Box::new(defines), DEFINES_WEIGHT)]
         }
-        Alternative::Concept(t) | Alternative::Cognate(t) | Alternative::Translation(t) => {
+        Alternative::Concept(t) | Alternative::Cognate(t) | Alternative::Translation(t) | Alternative::Mined(t) => {
             both(t, alternative.weight())
         }
         Alternative::Acronym(t) | Alternative::Typo(t, _) => {

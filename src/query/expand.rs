@@ -29,6 +29,9 @@ pub const COGNATE_WEIGHT: f32 = 0.3;
 /// Weight of a translation from the word lexicon (*frontera* for *border*): a curated pair, but
 /// of one word, which may mean something else in the name at hand.
 pub const TRANSLATION_WEIGHT: f32 = 0.35;
+/// Weight of a term mined from twin documents (see `query::mined`): an estimate from a few
+/// pairs, below the curated lexicon.
+pub const MINED_WEIGHT: f32 = 0.25;
 /// Weight of a typo-tolerant match (the most frequent candidate; the others weigh less).
 pub const TYPO_WEIGHT: f32 = 0.5;
 /// Longest entity name looked for among consecutive query words.
@@ -63,6 +66,8 @@ pub enum ExpansionKind {
     Cognate,
     /// The word's translation in the word lexicon, that the index knows.
     Translation,
+    /// A term that goes with the word in the translations of the records holding it.
+    Mined,
 }
 
 impl ExpansionKind {
@@ -75,6 +80,7 @@ impl ExpansionKind {
             ExpansionKind::Typo => "typo",
             ExpansionKind::Cognate => "cognate",
             ExpansionKind::Translation => "translation",
+            ExpansionKind::Mined => "mined",
         }
     }
 }
@@ -93,6 +99,12 @@ pub trait Vocabulary {
     /// The terms of `lang`'s body at most `distance` edits from `term` (a transposition is one
     /// edit) that start with its first letter, with the number of records holding each.
     fn near(&self, lang: Lang, term: &str, distance: u8) -> Vec<(String, u64)>;
+
+    /// The terms of the other language that go with `term` of `lang` in twin documents (see
+    /// `query::mined`); none by default.
+    fn mined(&self, _lang: Lang, _term: &str) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// Acronyms the corpus defines beyond the glossary: acronym → spelled-out names.
@@ -132,6 +144,8 @@ pub enum Alternative {
     Cognate(Terms),
     /// A translation from the word lexicon, in body and heading.
     Translation(Terms),
+    /// A term mined from twin documents, in body and heading.
+    Mined(Terms),
 }
 
 impl Alternative {
@@ -143,6 +157,7 @@ impl Alternative {
             Alternative::Concept(_) => CONCEPT_WEIGHT,
             Alternative::Cognate(_) => COGNATE_WEIGHT,
             Alternative::Translation(_) => TRANSLATION_WEIGHT,
+            Alternative::Mined(_) => MINED_WEIGHT,
             Alternative::Typo(_, w) => *w,
         }
     }
@@ -717,7 +732,31 @@ impl Ctx<'_> {
             }
         }
         if !to.is_empty() {
+            let to = std::mem::take(&mut to);
             self.plan.expansions.push(Expansion { from: word.to_string(), kind: ExpansionKind::Translation, to });
+        }
+        let curated = Lang::ALL.iter().any(|&l| !crate::analyze::lexicon::translations(word, l).is_empty());
+        if curated {
+            return out;
+        }
+        // a word the lexicon does not know: what the twin documents say it goes with
+        for (from, into) in [(Lang::Es, Lang::En), (Lang::En, Lang::Es)] {
+            let Ok([term]) = <[Token; 1]>::try_from(clause_terms(word, from)) else { continue };
+            if !self.vocabulary.has(from, &term.text) {
+                continue;
+            }
+            for mined in self.vocabulary.mined(from, &term.text) {
+                let alternative = Alternative::Mined(Terms { lang: into, terms: vec![(0, mined.clone())] });
+                if !out.contains(&alternative) && mined != term.text {
+                    if !to.contains(&mined) {
+                        to.push(mined.clone());
+                    }
+                    out.push(alternative);
+                }
+            }
+        }
+        if !to.is_empty() {
+            self.plan.expansions.push(Expansion { from: word.to_string(), kind: ExpansionKind::Mined, to });
         }
         out
     }

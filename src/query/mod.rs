@@ -10,6 +10,7 @@ pub mod condition;
 pub mod expand;
 pub mod facets;
 pub mod gather;
+mod mined;
 pub mod parse;
 pub mod snippet;
 mod twins;
@@ -371,7 +372,7 @@ impl Searchable {
         let searcher = self.searcher();
         // one pass counts, facets and ranks; a query whose words never meet in one record is
         // run again asking for any of its words
-        let vocabulary = IndexVocabulary { searcher: &searcher, fields: &self.fields };
+        let vocabulary = IndexVocabulary { searcher: &searcher, fields: &self.fields, searchable: self };
         let plan = expand::expand(&parsed, req.expand, &vocabulary, &self.mined);
         let mut built = build::build(&self.fields, &plan, &filters, condition.as_ref(), &build::Matching::All);
         let ranked = has_text && req.order == Order::Relevance;
@@ -652,6 +653,7 @@ impl Hit {
 struct IndexVocabulary<'s> {
     searcher: &'s Searcher,
     fields: &'s Fields,
+    searchable: &'s Searchable,
 }
 
 impl expand::Vocabulary for IndexVocabulary<'_> {
@@ -681,6 +683,11 @@ impl expand::Vocabulary for IndexVocabulary<'_> {
             }
         }
         counts.into_iter().collect()
+    }
+
+    fn mined(&self, lang: Lang, term: &str) -> Vec<String> {
+        // a lexicon that cannot be read is no reason to fail the search: the word goes untranslated
+        self.searchable.mined_translations(self.searcher, lang, term).unwrap_or_default()
     }
 }
 

@@ -118,7 +118,7 @@ impl Searchable {
     }
 
     /// Where record `seq` of `doc` is.
-    fn address_of(
+    pub(super) fn address_of(
         &self,
         searcher: &Searcher,
         doc: &str,
