@@ -17,21 +17,21 @@ use crate::analyze::{fold, thesaurus, Analyzer, Token};
 use crate::model::Lang;
 
 /// Weight of a thesaurus expansion relative to the words the user typed.
-pub const CONCEPT_WEIGHT: f32 = 0.4;
+pub const CONCEPT_WEIGHT: f32 = 0.3;
 /// Weight of a match on the entity a name denotes (any of its aliases in the record), and of
 /// the spelled-out name of an acronym a corpus document defines.
 pub const ENTITY_WEIGHT: f32 = 0.8;
 /// Weight of a record that defines the entity a query names ("… on Migration (SACM)").
 pub const DEFINES_WEIGHT: f32 = 2.0;
-/// Weight of a cognate in the other language (*coalición* for *coalition*): below a curated
-/// concept, since a correspondence of suffixes is a guess.
+/// Weight of a cognate in the other language (*coalición* for *coalition*): no more than a
+/// curated concept, since a correspondence of suffixes is a guess.
 pub const COGNATE_WEIGHT: f32 = 0.3;
 /// Weight of a translation from the word lexicon (*frontera* for *border*): a curated pair, but
 /// of one word, which may mean something else in the name at hand.
-pub const TRANSLATION_WEIGHT: f32 = 0.35;
+pub const TRANSLATION_WEIGHT: f32 = 0.25;
 /// Weight of a term mined from twin documents (see `query::mined`): an estimate from a few
 /// pairs, below the curated lexicon.
-pub const MINED_WEIGHT: f32 = 0.25;
+pub const MINED_WEIGHT: f32 = 0.2;
 /// Weight of a typo-tolerant match (the most frequent candidate; the others weigh less).
 pub const TYPO_WEIGHT: f32 = 0.5;
 /// Longest entity name looked for among consecutive query words.
