@@ -315,6 +315,10 @@ pub struct Record {
     /// For records of a paged source (PDF): the first and last page they span, 1-based.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<[u32; 2]>,
+    /// The id of its twin, the same record in the document's translation (linked at commit,
+    /// across documents, so filled in when the record is read from the index).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub twin: Option<String>,
 }
 
 impl Record {
@@ -337,6 +341,7 @@ impl Record {
             parent: section.parent,
             roadmap: section.roadmap,
             pages: section.pages,
+            twin: None,
         }
     }
 }

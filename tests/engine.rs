@@ -104,7 +104,7 @@ fn an_unchanged_corpus_is_not_reindexed_and_a_changed_folder_is() {
 fn searches_profiles_outlines_and_records_come_from_the_library() {
     let engine = shared_engine();
     let resp = engine
-        .search(&SearchRequest::new("remesas").filter(Dimension::Mechanism, "CSM").limit(3))
+        .search(&SearchRequest::new("remesas").filter(Dimension::Mechanism, "CSM").limit(3).group(false))
         .expect("search runs");
     assert_eq!(resp.hits.len(), 3);
     assert!(resp.total >= 10, "{}", resp.total);

@@ -73,14 +73,16 @@ fn mechanism_filter_accepts_aliases_and_restricts() {
 
 #[test]
 fn facet_counts_equal_filtered_totals() {
-    let resp = search_json(&["migration governance", "--limit", "1"]);
+    // facets count records, as the totals of a search that does not group twins do
+    let resp = search_json(&["migration governance", "--limit", "1", "--no-group"]);
     let total = resp["total"].as_u64().expect("total");
     assert!(total > 5);
     for dim in ["kind", "lang", "mechanism", "year"] {
         let counts = resp["facets"][dim].as_object().expect("facet object");
         assert!(!counts.is_empty(), "{dim}");
         for (value, count) in counts {
-            let filtered = search_json(&["migration governance", &format!("--{dim}"), value, "--limit", "1"]);
+            let filtered =
+                search_json(&["migration governance", &format!("--{dim}"), value, "--limit", "1", "--no-group"]);
             assert_eq!(filtered["total"].as_u64(), count.as_u64(), "{dim}={value}");
         }
     }
@@ -149,8 +151,16 @@ fn phrases_exclusions_and_filters_without_words() {
     }
     let without = search_json(&["trafficking -Belize", "--limit", "100"]);
     assert!(hits(&without).iter().all(|h| !h["text"].as_str().expect("text").contains("Belize")));
-    // faceted browsing: filters only, document order
+    // faceted browsing: filters only, document order; each English roadmap with its Spanish twin
     let browse = search_json(&["--kind", "roadmap", "--limit", "100"]);
+    assert_eq!(
+        ids(&browse),
+        ["003_896af30beb401831#roadmap-1", "003_896af30beb401831#roadmap-2", "003_896af30beb401831#roadmap-3"]
+    );
+    assert!(hits(&browse).iter().all(|h| h["also"]["id"]
+        == h["id"].as_str().unwrap().replace("003_896af30beb401831", "006_plenaria_crm_csm_2024_es")));
+    // and with --no-group one report after the other
+    let browse = search_json(&["--kind", "roadmap", "--limit", "100", "--no-group"]);
     assert_eq!(
         ids(&browse),
         [
@@ -162,7 +172,7 @@ fn phrases_exclusions_and_filters_without_words() {
             "006_plenaria_crm_csm_2024_es#roadmap-3"
         ]
     );
-    let chile = search_json(&["--kind", "practice", "--country", "Chile", "--limit", "100"]);
+    let chile = search_json(&["--kind", "practice", "--country", "Chile", "--limit", "100", "--no-group"]);
     // grep '^- .* | .*Chile' corpus/00[36]* | wc -l  →  20 practices Chile shared, in both reports
     assert_eq!(hits(&chile).len(), 20);
     assert!(hits(&chile).iter().all(|h| h["countries"].as_array().expect("countries").iter().any(|c| c == "Chile")));

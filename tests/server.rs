@@ -203,8 +203,9 @@ fn assert_api_error(reply: &Reply, status: u16, code: &str) {
 #[test]
 fn search_answers_what_the_cli_prints() {
     let server = Server::shared();
-    let cases: [(&str, &[&str]); 5] = [
+    let cases: [(&str, &[&str]); 6] = [
         ("q=remesas", &["remesas"]),
+        ("q=remesas&group=false&limit=3", &["remesas", "--no-group", "--limit", "3"]),
         ("q=trata%20de%20personas&mechanism=CSM&limit=3", &["trata de personas", "--mechanism", "CSM", "--limit", "3"]),
         ("kind=session&lang=es&limit=20", &["--kind", "session", "--lang", "es", "--limit", "20"]),
         (
@@ -222,6 +223,29 @@ fn search_answers_what_the_cli_prints() {
         assert_eq!(reply.header("content-type"), Some("application/json"));
         assert_eq!(untimed(reply.json()), untimed(search_json(args)), "GET /api/search?{query} differs from the CLI");
     }
+}
+
+#[test]
+fn a_grouped_hit_carries_its_twin_and_group_false_lists_both() {
+    let server = Server::shared();
+    let grouped = server.get("/api/search?q=remesas&limit=1").json();
+    assert_eq!(grouped["total"], 6, "{grouped}");
+    assert_eq!(grouped["hits"][0]["id"], "006_plenaria_crm_csm_2024_es#session-7");
+    assert_eq!(
+        grouped["hits"][0]["also"],
+        serde_json::json!({
+            "id": "003_896af30beb401831#session-7",
+            "doc": "003_896af30beb401831.txt",
+            "lang": "en",
+            "title": grouped["hits"][0]["also"]["title"],
+            "heading": "Session 7: Costs of sending remittances",
+        })
+    );
+    assert!(grouped["hits"][0]["also"]["title"].as_str().is_some_and(|t| t.starts_with("V Plenary Meeting")));
+    let both = server.get("/api/search?q=remesas&limit=2&group=false").json();
+    assert_eq!(both["total"], 12);
+    assert!(both["hits"][0].get("also").is_none(), "{both}");
+    assert_api_error(&server.get("/api/search?q=remesas&group=maybe"), 400, "invalid_parameter");
 }
 
 #[test]
@@ -530,7 +554,7 @@ fn the_meilisearch_surface_crops_marks_positions_and_matches_as_asked() {
 
     // matchingStrategy: `all` keeps only records holding every word; `last` and `frequency`
     // are the engine's graded matching, the CLI's hits
-    let cli = search_json(&["remesas zzqq"]);
+    let cli = search_json(&["remesas zzqq", "--no-group"]);
     assert!(cli["total"].as_u64().unwrap() > 0, "the CLI relaxes a word no record holds: {cli}");
     for strategy in [Value::Null, "last".into(), "frequency".into()] {
         let v = search(serde_json::json!({"q": "remesas zzqq", "limit": 10, "matchingStrategy": strategy}));

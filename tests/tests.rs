@@ -14,4 +14,5 @@ mod relevance;
 mod search;
 mod server;
 mod server_clients;
+mod twins;
 mod util;

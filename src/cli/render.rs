@@ -85,7 +85,19 @@ pub fn hit_block(out: &mut dyn Write, rank: usize, hit: &Hit, color: bool) -> Re
     writeln!(out, "     {} · {} · score {:.2}", name(&r.doc), r.title, hit.score)?;
     writeln!(out, "     {}", facet_line(r))?;
     writeln!(out, "     {}", highlight(&hit.snippet, color))?;
-    writeln!(out, "     id: {}", name(&r.id))
+    writeln!(out, "     id: {}", name(&r.id))?;
+    match &hit.also {
+        Some(also) => writeln!(out, "     {}: {} · id: {}", also_in(also.lang), also.heading, name(&also.id)),
+        None => Ok(()),
+    }
+}
+
+/// "also in English", in the twin's own language: the words its readers look for.
+pub fn also_in(lang: crate::model::Lang) -> &'static str {
+    match lang {
+        crate::model::Lang::En => "also in English",
+        crate::model::Lang::Es => "también en español",
+    }
 }
 
 /// "mechanism: RCM, SACM · country: Belize · session 5 · en · 2024".

@@ -49,6 +49,10 @@ pub struct Args {
     /// Search only what was typed: no entity, thesaurus or typo expansion.
     #[arg(long)]
     no_expand: bool,
+    /// List a record and its twin (the same record in the report's translation) as two hits,
+    /// instead of one hit with the twin under it ("also in Spanish").
+    #[arg(long)]
+    no_group: bool,
     /// Facet values listed per dimension, the most frequent first; 0 lists every value.
     #[arg(long, default_value_t = DEFAULT_FACET_LIMIT, value_name = "N")]
     facet_limit: usize,
@@ -72,6 +76,7 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
         filters: filters.into_iter().filter(|(_, values)| !values.is_empty()).collect(),
         expand: !args.no_expand,
         facet_limit: (args.facet_limit > 0).then_some(args.facet_limit),
+        group: !args.no_group,
         ..SearchRequest::default()
     };
     let resp = engine.search(&req)?;

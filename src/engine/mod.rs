@@ -184,7 +184,8 @@ impl Engine {
     /// word of the value starts like a word of `prefix` (accents and case aside), or that
     /// `prefix` names by an alias (`CSM` finds SACM). An empty `prefix` keeps every value.
     pub fn facet_values(&self, req: &SearchRequest, dim: Dimension, prefix: &str) -> Result<Vec<(String, u64)>> {
-        let req = SearchRequest { limit: 0, offset: 0, facet_limit: None, browse: true, ..req.clone() };
+        // no hits, so nothing to group (facets count records either way)
+        let req = SearchRequest { limit: 0, offset: 0, facet_limit: None, browse: true, group: false, ..req.clone() };
         let counts = self.search(&req)?.facets.remove(&dim).unwrap_or_default();
         let alias = crate::query::facets::resolve_filters([(dim, &[prefix.to_string()][..])])
             .ok()

@@ -210,7 +210,8 @@ pub(super) fn entity(searchable: &Searchable, name: &str) -> Result<EntityProfil
 
 pub(super) fn sessions(searchable: &Searchable, session: &str) -> Result<Vec<SessionProfile>> {
     let listing = |req: SearchRequest| -> Result<Vec<Record>> {
-        Ok(searchable.search(&req.limit(1000))?.hits.into_iter().map(|h| h.record).collect())
+        // every record of each report: a session profile per report, twins included
+        Ok(searchable.search(&req.limit(1000).group(false))?.hits.into_iter().map(|h| h.record).collect())
     };
     let of_session =
         |kind: &str| SearchRequest::default().filter(Dimension::Kind, kind).filter(Dimension::Session, session);

@@ -186,6 +186,8 @@ pub struct Plan {
     pub exclude: Vec<Alternative>,
     /// Expansions, in query order.
     pub expansions: Vec<Expansion>,
+    /// The query asks for sessions about its words ("session on trafficking").
+    pub about_sessions: bool,
 }
 
 /// The analyzed terms of a text in one language, compounds kept whole ("CA-4" not "ca", "4").
@@ -204,6 +206,14 @@ pub fn expand(q: &ParsedQuery, expand: bool, vocabulary: &dyn Vocabulary, mined:
     // a query of question words only ("how?") searches them
     let topic: Vec<Clause> = q.include.iter().filter(|c| !is_question(c)).cloned().collect();
     let include = if topic.is_empty() { &q.include } else { &topic };
+    // "session on X", "sesión sobre X": the session word says which records are wanted, X what
+    // they are about; X is searched, and the sessions found lead with their practices (see
+    // `query::sessions`). "Session 5" alone stays words.
+    let about: Vec<Clause> = include.iter().filter(|c| !is_session_word(c)).cloned().collect();
+    let about_sessions =
+        about.len() < include.len() && about.iter().any(|c| !is_function_word(c) && !is_question(c) && !is_number(c));
+    let include = if about_sessions { &about } else { include };
+    ctx.plan.about_sessions = about_sessions;
     let units = units(include, expand);
     for unit in &units {
         let alternatives = ctx.unit(unit);
@@ -525,6 +535,18 @@ const GENERIC_WORDS: &[&str] = &[
 fn is_generic_word(text: &str) -> bool {
     let word = fold(text.trim_matches(|c: char| !c.is_alphanumeric())).to_lowercase();
     GENERIC_WORDS.contains(&word.as_str())
+}
+
+/// "session", "sesión" and their plurals, typed as a word.
+fn is_session_word(c: &Clause) -> bool {
+    let word = fold(c.text().trim_matches(|c: char| !c.is_alphanumeric())).to_lowercase();
+    matches!(c, Clause::Word(_)) && matches!(word.as_str(), "session" | "sessions" | "sesion" | "sesiones")
+}
+
+/// A word of digits or a Roman numeral ("5", "IV"): a session's number, not its topic.
+fn is_number(c: &Clause) -> bool {
+    let word = c.text().trim_matches(|c: char| !c.is_alphanumeric());
+    !word.is_empty() && (word.chars().all(|c| c.is_ascii_digit()) || word.chars().all(|c| "IVXL".contains(c)))
 }
 
 fn is_question_word(text: &str) -> bool {

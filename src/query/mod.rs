@@ -10,12 +10,14 @@ pub mod condition;
 pub mod expand;
 pub mod facets;
 pub mod gather;
+mod group;
 mod mined;
 pub mod parse;
+mod sessions;
 pub mod snippet;
 mod twins;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Instant;
 
@@ -27,6 +29,7 @@ use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDoc
 pub use condition::Condition;
 pub use expand::{Expansion, ExpansionKind};
 pub use facets::{Counts, Filters};
+pub use group::Also;
 
 use crate::error::{Error, Result};
 use crate::index::manifest::Manifest;
@@ -77,6 +80,15 @@ pub struct SearchRequest {
     /// words). Meilisearch's `matchingStrategy: all`.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub every_word: bool,
+    /// A record and its twin (the same record in the report's translation) are one hit, the
+    /// other under `also` (on by default; `consulta search --no-group` turns it off). How
+    /// `total`, facets and paging count then: see `query::group`.
+    #[serde(skip_serializing_if = "is_true")]
+    pub group: bool,
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 /// The order of a search's hits.
@@ -111,6 +123,7 @@ impl Default for SearchRequest {
             browse: false,
             order: Order::Relevance,
             every_word: false,
+            group: true,
         }
     }
 }
@@ -150,6 +163,12 @@ impl SearchRequest {
         self.facet_limit = limit;
         self
     }
+
+    /// Twins as one hit (the default) or as two.
+    pub fn group(mut self, group: bool) -> SearchRequest {
+        self.group = group;
+        self
+    }
 }
 
 /// Facet values per dimension in a response unless asked otherwise (`search --facet-limit`).
@@ -165,6 +184,10 @@ pub struct Hit {
     pub score: f32,
     /// Highlighted snippet (`<mark>`, HTML-escaped).
     pub snippet: String,
+    /// The record's twin, the same record in the report's translation, when it belongs to the
+    /// results too and the request groups twins: "also in Spanish".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub also: Option<Also>,
 }
 
 /// A search's result: the contract of `search --json` and of the HTTP API.
@@ -172,7 +195,8 @@ pub struct Hit {
 pub struct SearchResponse {
     /// The query as typed.
     pub query: String,
-    /// Matching records in all.
+    /// Matching records in all, a record and its twin counted once when grouped (see
+    /// `query::group`); records brought along (twins, a session's practices) are not counted.
     pub total: usize,
     /// Search time in milliseconds.
     pub took_ms: f64,
@@ -294,6 +318,8 @@ pub struct Searchable {
     manifest: Arc<Manifest>,
     /// Whether some document of the commit has a twin (see `twins`).
     has_twins: bool,
+    /// Each record of a document with a twin → its twin record (built on first use, see `group`).
+    twin_map: OnceLock<HashMap<DocAddress, DocAddress>>,
 }
 
 impl Searchable {
@@ -307,7 +333,9 @@ impl Searchable {
         };
         let mined = manifest.mined_names();
         let has_twins = manifest.files.values().any(|f| f.twin.is_some());
-        Ok(Searchable { searcher, tables: OnceLock::new(), fields, mined, manifest: Arc::new(manifest), has_twins })
+        let manifest = Arc::new(manifest);
+        let twin_map = OnceLock::new();
+        Ok(Searchable { searcher, tables: OnceLock::new(), fields, mined, manifest, has_twins, twin_map })
     }
 
     /// Records in the commit.
@@ -376,14 +404,28 @@ impl Searchable {
         let plan = expand::expand(&parsed, req.expand, &vocabulary, &self.mined);
         let mut built = build::build(&self.fields, &plan, &filters, condition.as_ref(), &build::Matching::All);
         let ranked = has_text && req.order == Order::Relevance;
-        let mut pass = self.collect(&searcher, &built, req, ranked, None)?;
+        let grouping = req.group && self.has_twins;
+        // a page of grouped hits may take two records a hit, and the sessions that lead a
+        // search about sessions are chosen among the same first matches on every page
+        let mut keep_at_least = if grouping { 2 * (req.offset + req.limit) } else { 0 };
+        if plan.about_sessions {
+            keep_at_least = keep_at_least.max(sessions::KEEP_AT_LEAST);
+        }
+        let wide;
+        let window = if ranked && keep_at_least > req.offset + req.limit {
+            wide = SearchRequest { offset: 0, limit: keep_at_least, ..req.clone() };
+            &wide
+        } else {
+            req
+        };
+        let mut pass = self.collect(&searcher, &built, window, ranked, None)?;
         let mut graded = None;
         if ranked && !req.every_word && pass.0 < RELAX_BELOW.max(req.offset + req.limit) && plan.units.len() > 1 {
             let ranks = self.importance(&searcher, &plan)?;
             for at_least in [ranks.len().div_ceil(2), 1] {
                 let matching = graded_matching(&ranks, at_least);
                 built = build::build(&self.fields, &plan, &filters, condition.as_ref(), &matching);
-                pass = self.collect(&searcher, &built, req, ranked, Some(build::TIER))?;
+                pass = self.collect(&searcher, &built, window, ranked, Some(build::TIER))?;
                 if pass.0 > 0 {
                     break;
                 }
@@ -391,13 +433,36 @@ impl Searchable {
             graded = Some(ranks);
         }
         let query = built.query;
-        let (total, facet_counts, mut best) = pass;
+        let (mut total, facet_counts, mut best) = pass;
+        let scope = twins::Scope { plan: &plan, filters: &filters, condition: condition.as_ref() };
+        let mut added = Vec::new();
         // a broad query finds both languages' records by itself: twins are for the narrow ones
         if ranked && req.expand && !req.every_word && total < twins::TWINS_BELOW.max(req.offset + req.limit) {
-            let scope = twins::Scope { plan: &plan, filters: &filters, condition: condition.as_ref() };
-            self.add_twins(&searcher, &scope, req, &mut best, graded.as_deref())?;
+            added = self.add_twins(&searcher, &scope, req, &mut best, graded.as_deref())?;
         }
-        let mut page: Vec<(f32, DocAddress)> = best.into_iter().skip(req.offset).take(req.limit).collect();
+        let prefer =
+            if ranked && (grouping || plan.about_sessions) { group::query_lang(&parsed, &vocabulary) } else { None };
+        if ranked && plan.about_sessions {
+            added.extend(self.lead_with_sessions(&searcher, &scope, &mut best, graded.is_some(), prefer)?);
+        }
+        // what was brought along but matched too (beyond the records kept) is a match, for counting groups
+        let added = if grouping { self.unmatched(&searcher, &*query, added)? } else { added };
+        if !ranked {
+            // listing: every match when grouping, which folds twins over the whole list
+            let (offset, limit) = if grouping { (0, usize::MAX) } else { (req.offset, req.limit) };
+            best = self.in_order(&searcher, &*query, req.order, offset, limit)?;
+        }
+        let (mut page, alsos) = if grouping {
+            let list = group::Listed { all: &best, added: &added, ranked, matched: total, prefer };
+            let (page, folded) = self.grouped_page(&searcher, &scope, &*query, &list, req.offset, req.limit)?;
+            total = if ranked { total - folded } else { best.len() - folded };
+            page.into_iter().unzip()
+        } else {
+            let page: Vec<(f32, DocAddress)> =
+                if ranked { best.into_iter().skip(req.offset).take(req.limit).collect() } else { best };
+            let alsos = vec![None; page.len()];
+            (page, alsos)
+        };
         // what a graded page's hits lack: the units whose tier bit is unset, in order of importance
         let mut relaxed = Vec::new();
         if let Some(ranks) = &graded {
@@ -415,9 +480,6 @@ impl Searchable {
             relaxed.sort_by_key(|&u| std::cmp::Reverse(ranks[u]));
         }
         let relaxed: Vec<String> = relaxed.into_iter().map(|u| plan.unit_texts[u].clone()).collect();
-        if !ranked {
-            page = self.in_order(&searcher, &*query, req.order, req.offset, req.limit)?;
-        }
         let mut terms = highlight_terms(&parsed);
         for e in plan.expansions.iter().filter(|e| e.kind == ExpansionKind::Typo) {
             for set in terms.values_mut() {
@@ -426,10 +488,12 @@ impl Searchable {
         }
         let hits = page
             .into_iter()
-            .map(|(score, addr)| {
+            .zip(alsos)
+            .map(|((score, addr), also): ((f32, DocAddress), Option<DocAddress>)| {
                 let record = self.record(&searcher, addr)?;
                 let snippet = snippet::snippet(&record.text, record.lang, &terms[&record.lang]);
-                Ok(Hit { record, score: (score * 1000.0).round() / 1000.0, snippet })
+                let also = also.map(|a| self.record(&searcher, a).map(Also::of)).transpose()?;
+                Ok(Hit { record, score: (score * 1000.0).round() / 1000.0, snippet, also })
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(SearchResponse {
@@ -588,10 +652,13 @@ impl Searchable {
             path: Default::default(),
             detail: "a record without stored JSON".into(),
         })?;
-        serde_json::from_str(json).map_err(|e| Error::Damaged {
+        let mut record: Record = serde_json::from_str(json).map_err(|e| Error::Damaged {
             path: Default::default(),
             detail: format!("an unreadable stored record ({e})"),
-        })
+        })?;
+        // twins are linked at commit, across documents: the stored record cannot know its own
+        record.twin = self.twin_id(&record);
+        Ok(record)
     }
 
     /// How many records match `filters` (any alias accepted), and their counts per value of
@@ -645,7 +712,7 @@ impl Hit {
     /// A record listed rather than found: no score, its opening words as the snippet.
     pub fn listed(record: Record) -> Hit {
         let snippet = crate::segment::first_words(&record.text, 30);
-        Hit { record, score: 0.0, snippet }
+        Hit { record, score: 0.0, snippet, also: None }
     }
 }
 

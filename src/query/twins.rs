@@ -39,9 +39,9 @@ impl Searchable {
     /// brings its translation along, so that a name only one language's report uses finds the
     /// other's record too. With a language filter, the sources are the best matches in the other
     /// language (found by the same query without that filter), so a Spanish name finds the
-    /// English record. A twin must pass the query's filters and exclusions. Returns how many
-    /// records were added (they rank, but are not counted in the total and the facets, which
-    /// count the records the query itself matches).
+    /// English record. A twin must pass the query's filters and exclusions. Returns the records
+    /// added (they rank, but are not counted in the total and the facets, which count the
+    /// records the query itself matches).
     pub(super) fn add_twins(
         &self,
         searcher: &Searcher,
@@ -49,10 +49,10 @@ impl Searchable {
         req: &SearchRequest,
         best: &mut Vec<(f32, DocAddress)>,
         ranks: Option<&[usize]>,
-    ) -> Result<usize> {
+    ) -> Result<Vec<DocAddress>> {
         let Scope { plan, filters, condition } = *scope;
         if !self.has_twins {
-            return Ok(0);
+            return Ok(Vec::new());
         }
         let tables = self.tables()?;
         let lang_filter = filters.iter().find(|(d, _)| *d == Dimension::Lang).map(|(_, v)| v.clone());
@@ -91,30 +91,33 @@ impl Searchable {
                 wanted.push((tier + (score - tier) * TWIN_WEIGHT, twin.to_string(), at));
             }
         }
-        // a twin must pass what the query asks besides its words: filters, condition, exclusions
-        let only_words_dropped = expand::Plan { exclude: plan.exclude.clone(), ..expand::Plan::default() };
-        let passes = build::build(&self.fields, &only_words_dropped, filters, condition, &build::Matching::All).query;
-        let passes = passes.weight(tantivy::query::EnableScoring::disabled_from_searcher(searcher))?;
-        let mut added = 0;
+        let passes = self.passes(searcher, scope)?;
+        let mut added = Vec::new();
         for (score, doc, seq) in wanted {
             let Some(addr) = self.address_of(searcher, &doc, seq, &mut seqs)? else { continue };
-            let mut scorer = passes.scorer(searcher.segment_reader(addr.segment_ord), 1.0)?;
-            // a fresh scorer stands on its first match, which may lie past the twin already
-            let at = tantivy::DocSet::doc(&scorer);
-            let at = if at < addr.doc_id { tantivy::DocSet::seek(&mut scorer, addr.doc_id) } else { at };
-            if at != addr.doc_id {
+            if !passes_at(searcher, &*passes, addr)? {
                 continue;
             }
             match best.iter_mut().find(|(_, a)| *a == addr) {
                 Some(found) => found.0 = found.0.max(score),
                 None => {
                     best.push((score, addr));
-                    added += 1;
+                    added.push(addr);
                 }
             }
         }
         best.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         Ok(added)
+    }
+
+    /// What a record the query's words did not find must pass to join the results (a twin, a
+    /// twin shown under its hit): the query's filters, condition and exclusions.
+    pub(super) fn passes(&self, searcher: &Searcher, scope: &Scope<'_>) -> Result<Box<dyn tantivy::query::Weight>> {
+        let only_words_dropped = expand::Plan { exclude: scope.plan.exclude.clone(), ..expand::Plan::default() };
+        let query =
+            build::build(&self.fields, &only_words_dropped, scope.filters, scope.condition, &build::Matching::All)
+                .query;
+        Ok(query.weight(tantivy::query::EnableScoring::disabled_from_searcher(searcher))?)
     }
 
     /// Where record `seq` of `doc` is.
@@ -140,4 +143,13 @@ impl Searchable {
         }
         Ok(None)
     }
+}
+
+/// Whether the record at `addr` passes `passes` (see [`Searchable::passes`]).
+pub(super) fn passes_at(searcher: &Searcher, passes: &dyn tantivy::query::Weight, addr: DocAddress) -> Result<bool> {
+    let mut scorer = passes.scorer(searcher.segment_reader(addr.segment_ord), 1.0)?;
+    // a fresh scorer stands on its first match, which may lie past the record already
+    let at = tantivy::DocSet::doc(&scorer);
+    let at = if at < addr.doc_id { tantivy::DocSet::seek(&mut scorer, addr.doc_id) } else { at };
+    Ok(at == addr.doc_id)
 }

@@ -124,13 +124,18 @@ fn path_name(p: Result<Path<String>, PathRejection>) -> Result<String, ApiError>
     Ok(name)
 }
 
-/// `q`/`query`, `limit`, `offset`, `expand`, `facet_limit` and any facet dimension by name
+/// `q`/`query`, `limit`, `offset`, `expand`, `group`, `facet_limit` and any facet dimension by name
 /// (repeatable) → the request `consulta search` would make.
 fn search_request(params: Vec<(String, String)>) -> Result<SearchRequest, ApiError> {
     let number = |name: &str, v: &str| {
         v.trim().parse::<usize>().map_err(|_| {
             ApiError::bad("invalid_parameter", format!("{name}={v:?} is not a whole number of at least 0"))
         })
+    };
+    let boolean = |name: &str, v: &str| match v {
+        "true" | "1" | "" => Ok(true),
+        "false" | "0" => Ok(false),
+        _ => Err(ApiError::bad("invalid_parameter", format!("{name}={v:?}: use true or false"))),
     };
     let mut req = SearchRequest::default();
     let mut words = Vec::new();
@@ -140,15 +145,8 @@ fn search_request(params: Vec<(String, String)>) -> Result<SearchRequest, ApiErr
             "limit" => req.limit = number("limit", &value)?,
             "offset" => req.offset = number("offset", &value)?,
             "facet_limit" => req.facet_limit = Some(number("facet_limit", &value)?).filter(|&n| n > 0),
-            "expand" => {
-                req.expand = match value.as_str() {
-                    "true" | "1" | "" => true,
-                    "false" | "0" => false,
-                    _ => {
-                        return Err(ApiError::bad("invalid_parameter", format!("expand={value:?}: use true or false")))
-                    }
-                }
-            }
+            "expand" => req.expand = boolean("expand", &value)?,
+            "group" => req.group = boolean("group", &value)?,
             other => match Dimension::parse(other) {
                 Some(dim) => req.filters.entry(dim).or_default().push(value),
                 None => {
@@ -156,7 +154,7 @@ fn search_request(params: Vec<(String, String)>) -> Result<SearchRequest, ApiErr
                     return Err(ApiError::bad(
                         "unknown_parameter",
                         format!(
-                            "unknown parameter {other:?}; use q, limit, offset, expand, facet_limit or a facet: {}",
+                            "unknown parameter {other:?}; use q, limit, offset, expand, group, facet_limit or a facet: {}",
                             dims.join(", ")
                         ),
                     ));

@@ -1,5 +1,6 @@
-// consulta's own page in headless Chromium: type "remesas", see hits in both languages, click
-// mechanism SACM, see the count change and the URL carry it, open a record, press Back.
+// consulta's own page in headless Chromium: type "remesas", see Spanish hits each with its
+// English twin under it, click mechanism SACM, then kind practice, see the count change and the
+// URL carry it, open a record, press Back, open a twin.
 // A screenshot of each step goes to OUT. Usage: node page.mjs http://127.0.0.1:PORT OUT
 import { launch, check } from "./common.mjs";
 import { join } from "node:path";
@@ -19,8 +20,12 @@ try {
   await page.keyboard.type("remesas", { delay: 40 });
   await page.waitForSelector("#hits li");
   await page.waitForFunction(() => new URL(location).searchParams.get("q") === "remesas");
+  // a Spanish query shows the Spanish record of each twin pair, the English one under it
   const langs = await page.$$eval("#hits li .badge:nth-child(2)", (b) => b.map((x) => x.textContent));
-  check(langs.includes("es") && langs.includes("en"), `hits in both languages (${[...new Set(langs)]})`);
+  check(langs.length > 0 && langs.every((l) => l === "es"), `Spanish hits first (${[...new Set(langs)]})`);
+  const twins = await page.$$eval("#hits li .also", (p) => p.map((x) => x.textContent));
+  check(twins.length === langs.length && twins.every((t) => t.startsWith("Also in English: ")),
+    `each hit shows its English twin (${twins[0]})`);
   check((await page.$$("#hits li mark")).length > 0, "snippets are highlighted");
   const before = await status();
   await shot("1-typed-remesas.png");
@@ -30,12 +35,12 @@ try {
   await page.waitForSelector('#facets button[data-dim="mechanism"][data-value="SACM"][aria-pressed="true"]');
   check(true, "the URL carries mechanism=SACM");
   // on the shipped corpus every "remesas" record is about SACM (the CSM survey and the
-  // RCM–SACM plenary), so that count stays; a language narrows it
-  await page.click('#facets button[data-dim="lang"][data-value="es"]');
+  // RCM–SACM plenary), so that count stays; a kind narrows it
+  await page.click('#facets button[data-dim="kind"][data-value="practice"]');
   await page.waitForFunction((b) => document.querySelector("#status").textContent !== b, before);
   const after = await status();
   check(after !== before, `the count changes (${before} → ${after})`);
-  check(await page.$$eval("#hits li .badge:nth-child(2)", (b) => b.every((x) => x.textContent === "es")), "only Spanish hits remain");
+  check(await page.$$eval("#hits li .badge:nth-child(1)", (b) => b.every((x) => x.textContent === "practice")), "only practices remain");
   check(await page.getAttribute('#facets button[data-dim="mechanism"][data-value="SACM"]', "aria-pressed") === "true",
     "the facet shows as selected");
   check((await page.$$('#facets button[data-dim="mechanism"]')).length > 1, "other mechanisms stay listed while one is selected");
@@ -58,12 +63,21 @@ try {
   check(new URL(page.url()).searchParams.getAll("mechanism").includes("SACM"), "the filter is still in the URL");
   await shot("4-back.png");
 
-  await page.click('#facets button[data-dim="lang"][data-value="es"]');
-  await page.waitForFunction(() => !new URL(location).searchParams.has("lang"));
+  await page.click('#facets button[data-dim="kind"][data-value="practice"]');
+  await page.waitForFunction(() => !new URL(location).searchParams.has("kind"));
   await page.waitForFunction((b) => document.querySelector("#status").textContent === b, before);
   await page.click('#facets button[data-dim="mechanism"][data-value="SACM"]');
   await page.waitForFunction(() => !new URL(location).searchParams.has("mechanism"));
   check(true, "clicking the facet again removes it");
+
+  // a twin under a hit opens the twin record itself
+  const twinId = await page.getAttribute("#hits li .also a", "data-id");
+  await page.click("#hits li .also a");
+  await page.waitForFunction((id) => new URL(location).searchParams.get("record") === id, twinId);
+  await page.waitForSelector("#view:not([hidden]) h1");
+  check(twinId.startsWith("003_"), `the twin link opens the English record ${twinId}`);
+  await page.goBack();
+  await page.waitForSelector("#hits li");
 
   await page.click("#ui-lang");
   await page.waitForFunction(() => document.documentElement.lang === "es" && document.querySelector("#status").textContent.includes("resultados"));

@@ -144,6 +144,16 @@ async function render() {
   }
 }
 
+// a grouped hit's twin, the same record in the report's translation: named in its own
+// language ("también en español"), for the readers of that language; a click opens it
+const ALSO = { en: "Also in English", es: "También en español" };
+function also(twin) {
+  if (!twin) return null;
+  const open = (e) => { e.preventDefault(); e.stopPropagation(); openRecord(twin.id); };
+  return el("p", { class: "also meta", lang: twin.lang }, `${ALSO[twin.lang] || twin.lang}: `,
+    el("a", { href: "?record=" + encodeURIComponent(twin.id), "data-id": twin.id, onclick: open }, twin.heading || twin.id));
+}
+
 function results(resp, offset) {
   const n = resp.total;
   $("status").textContent = T[ui].results(n, offset + 1, Math.min(offset + LIMIT, n));
@@ -156,7 +166,7 @@ function results(resp, offset) {
     el("div", { class: "meta" }, el("span", { class: "badge" }, h.kind), el("span", { class: "badge" }, h.lang),
       h.session ? el("span", { class: "badge" }, `${T[ui].session} ${h.session}`) : null,
       `${h.title} · ${h.doc}${h.year ? " · " + h.year : ""}`),
-    snippet(h.snippet))));
+    snippet(h.snippet), also(h.also))));
   const params = state();
   const page = (to) => () => { const q = state(); q.set("offset", to); go(q, true); window.scrollTo(0, 0); };
   $("pager").replaceChildren(

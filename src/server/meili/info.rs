@@ -115,8 +115,13 @@ pub fn settings() -> Value {
 /// `parent`, `roadmap` and `pages` (kind-specific, not counted: left out).
 pub fn index_stats(engine: &Engine) -> crate::error::Result<Value> {
     let stats = engine.stats()?;
-    let all =
-        engine.search(&SearchRequest { limit: 0, facet_limit: None, browse: true, ..SearchRequest::default() })?;
+    let all = engine.search(&SearchRequest {
+        limit: 0,
+        facet_limit: None,
+        browse: true,
+        group: false,
+        ..SearchRequest::default()
+    })?;
     let mut fields = Map::new();
     for f in ["id", "doc", "title", "heading", "kind", "mechanisms", "countries", "lang", "doctype", "text"] {
         fields.insert(f.into(), json!(stats.records));

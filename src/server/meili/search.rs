@@ -90,7 +90,8 @@ pub(super) fn request(body: &Map<String, Value>, q: String) -> Result<SearchRequ
         Some(Value::String(m)) if m == "last" || m == "frequency" => false,
         Some(m) => return Err(invalid("matchingStrategy", format!("`{m}`: use all, last or frequency"))),
     };
-    Ok(SearchRequest { query: q, condition, browse: true, order, every_word, ..SearchRequest::default() })
+    // Meilisearch clients expect one hit per document (`distinctAttribute` is null): no twins grouped
+    Ok(SearchRequest { query: q, condition, browse: true, order, every_word, group: false, ..SearchRequest::default() })
 }
 
 /// Runs one search request on the engine (on a blocking thread already).
