@@ -177,7 +177,8 @@ fn a_mistyped_word_brings_the_concept_of_the_word_meant() {
     );
     let headings: Vec<&str> =
         resp["hits"].as_array().expect("hits").iter().map(|h| h["heading"].as_str().expect("heading")).collect();
-    assert!(headings.iter().take(2).all(|h| h.contains("Smuggling") || h.contains("Tráfico")), "{headings:?}");
+    // the session on smuggling leads (its twin grouped under it)
+    assert!(headings[0].contains("Smuggling") || headings[0].contains("Tráfico"), "{headings:?}");
 }
 
 #[test]
