@@ -123,7 +123,9 @@ impl Collector for Gather {
             window: 0,
             in_window: Vec::new(),
             counted_in_window: 0,
-            buffering: false,
+            // the first window is kept whole: a segment with fewer documents than it has
+            // counters is a single window
+            buffering: true,
             best,
             worst: f32::NEG_INFINITY,
         })
