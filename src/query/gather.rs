@@ -8,7 +8,7 @@ use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
-use super::facets::{top_values, Counts, SegmentTables};
+use super::facets::{Counts, Merged, SegmentTables};
 
 /// Collects count, facet counts and (when `keep` > 0) the `keep` best-scored matches.
 pub struct Gather {
@@ -16,6 +16,8 @@ pub struct Gather {
     pub dims: Vec<crate::model::Dimension>,
     /// The tables of each segment, by segment ordinal.
     pub tables: Vec<Arc<SegmentTables>>,
+    /// The values of `tables` in one numbering ([`Merged::of`] them).
+    pub merged: Arc<Merged>,
     /// How many of the best matches to keep; 0 turns scoring off.
     pub keep: usize,
     /// At most this many values per dimension, the most frequent (`None`: every value).
@@ -27,8 +29,8 @@ pub struct Gather {
 
 /// What one segment yields: its count, its tables and counters, its best matches.
 pub struct SegmentFruit {
+    segment: SegmentOrdinal,
     total: usize,
-    tables: Arc<SegmentTables>,
     counters: Vec<u32>,
     best: Vec<Ranked>,
 }
@@ -89,6 +91,14 @@ pub struct GatherSegment {
     tier: Option<Score>,
     total: usize,
     counters: Vec<u32>,
+    /// The window of documents being collected (see [`SegmentTables::count_window`]), its
+    /// matches so far, and whether they are kept to be counted when the window is left (after a
+    /// window most of whose records matched) or were counted as they came (`in_window` then
+    /// holds none).
+    window: u32,
+    in_window: Vec<DocId>,
+    counted_in_window: usize,
+    buffering: bool,
     best: BinaryHeap<Reverse<Ranked>>,
     /// The worst kept score once `keep` are kept.
     worst: Score,
@@ -110,6 +120,12 @@ impl Collector for Gather {
             tier: self.tier,
             total: 0,
             counters,
+            window: 0,
+            in_window: Vec::new(),
+            counted_in_window: 0,
+            // the first window is kept whole: a segment with fewer documents than it has
+            // counters is a single window
+            buffering: true,
             best,
             worst: f32::NEG_INFINITY,
         })
@@ -120,18 +136,32 @@ impl Collector for Gather {
     }
 
     fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Gathered> {
-        let mut per_dim: Vec<Vec<(&str, u64)>> = self.dims.iter().map(|_| Vec::new()).collect();
         let mut total = 0;
         let mut best = Vec::new();
         for fruit in &fruits {
             total += fruit.total;
-            fruit.tables.add_counts(&fruit.counters, &mut per_dim);
             best.extend_from_slice(&fruit.best);
         }
-        let counts: Counts =
-            self.dims.iter().zip(per_dim).map(|(d, c)| (*d, top_values(c, self.facet_limit))).collect();
+        let counters = fruits.iter().map(|f| (f.segment as usize, f.counters.as_slice()));
+        let counts: Counts = self.merged.counts(&self.tables, &self.dims, counters, self.facet_limit);
         let best = keep_best(best, self.keep).into_iter().map(|Ranked(s, a)| (s, a)).collect();
         Ok(Gathered { total, counts, best })
+    }
+}
+
+impl GatherSegment {
+    /// Counts the matches of the window left, and sets how the next one is counted: a query
+    /// whose matches filled most of one window likely fills the next (a broad query fills all).
+    fn leave_window(&mut self) {
+        let dense = if self.buffering {
+            self.tables.count_window(self.window, &self.in_window, &mut self.counters);
+            self.tables.dense(self.window, self.in_window.len())
+        } else {
+            self.tables.dense(self.window, self.counted_in_window)
+        };
+        self.in_window.clear();
+        self.counted_in_window = 0;
+        self.buffering = dense;
     }
 }
 
@@ -140,7 +170,17 @@ impl SegmentCollector for GatherSegment {
 
     fn collect(&mut self, doc: DocId, score: Score) {
         self.total += 1;
-        self.tables.count(doc, &mut self.counters);
+        let window = self.tables.window_of(doc);
+        if window != self.window {
+            self.leave_window();
+            self.window = window;
+        }
+        if self.buffering {
+            self.in_window.push(doc);
+        } else {
+            self.tables.count(doc, &mut self.counters);
+            self.counted_in_window += 1;
+        }
         if self.keep > 0 {
             let prior = f32::from(self.tables.prior(doc)) / 100.0;
             let score = match self.tier {
@@ -161,9 +201,10 @@ impl SegmentCollector for GatherSegment {
         }
     }
 
-    fn harvest(self) -> SegmentFruit {
+    fn harvest(mut self) -> SegmentFruit {
+        self.leave_window();
         let best = self.best.into_iter().map(|Reverse(r)| r).collect();
-        SegmentFruit { total: self.total, tables: self.tables, counters: self.counters, best }
+        SegmentFruit { segment: self.segment, total: self.total, counters: self.counters, best }
     }
 }
 

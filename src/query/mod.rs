@@ -309,8 +309,9 @@ impl Reader {
 /// and mined acronyms of that commit.
 pub struct Searchable {
     searcher: Searcher,
-    /// Per segment, the facet ordinals and priors every search reads (built on first use).
-    tables: OnceLock<Vec<Arc<facets::SegmentTables>>>,
+    /// Per segment, the facet ordinals and priors every search reads, and their values in one
+    /// numbering across segments (built on first use).
+    tables: OnceLock<(Vec<Arc<facets::SegmentTables>>, Arc<facets::Merged>)>,
     fields: Fields,
     /// Acronyms the corpus defines beyond the glossary: acronym → spelled-out names.
     mined: expand::Mined,
@@ -354,6 +355,10 @@ impl Searchable {
     }
 
     fn tables(&self) -> Result<Vec<Arc<facets::SegmentTables>>> {
+        Ok(self.tables_and_merged()?.0)
+    }
+
+    fn tables_and_merged(&self) -> Result<(Vec<Arc<facets::SegmentTables>>, Arc<facets::Merged>)> {
         if let Some(tables) = self.tables.get() {
             return Ok(tables.clone());
         }
@@ -363,7 +368,8 @@ impl Searchable {
             .iter()
             .map(|r| facets::SegmentTables::read(r, &Dimension::FACETS).map(Arc::new))
             .collect::<Result<Vec<_>>>()?;
-        Ok(self.tables.get_or_init(|| read).clone())
+        let merged = Arc::new(facets::Merged::of(&read));
+        Ok(self.tables.get_or_init(|| (read, merged)).clone())
     }
 
     /// Runs a search.
@@ -523,10 +529,11 @@ impl Searchable {
             (true, true) => page_end,
             (true, false) => page_end.max(RESCORE_WINDOW),
         };
-        let tables = self.tables()?;
+        let (tables, merged) = self.tables_and_merged()?;
         let gather = gather::Gather {
             dims: Dimension::FACETS.to_vec(),
             tables: tables.clone(),
+            merged,
             keep,
             facet_limit: req.facet_limit,
             tier,
@@ -669,13 +676,14 @@ impl Searchable {
         let query = build::build(&self.fields, &expand::Plan::default(), &filters, None, &build::Matching::All).query;
         // tables of these dimensions for this call only: a search never counts the hidden ones
         let searcher = self.searcher();
-        let tables = searcher
+        let tables: Vec<_> = searcher
             .segment_readers()
             .iter()
             .map(|r| facets::SegmentTables::read(r, dims).map(Arc::new))
             .collect::<Result<_>>()?;
-        let gathered = searcher
-            .search(&*query, &gather::Gather { dims: dims.to_vec(), tables, keep: 0, facet_limit: None, tier: None })?;
+        let merged = Arc::new(facets::Merged::of(&tables));
+        let gather = gather::Gather { dims: dims.to_vec(), tables, merged, keep: 0, facet_limit: None, tier: None };
+        let gathered = searcher.search(&*query, &gather)?;
         Ok((gathered.total, gathered.counts))
     }
 
