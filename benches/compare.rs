@@ -106,7 +106,8 @@ fn main() {
     assert_eq!(b_build.docs, files.len() as u64, "the baseline indexed every file");
 
     // consulta: the manifest lists every file; the tantivy index holds every record
-    let (c_index, manifest) = index::open(&consulta_dir).expect("consulta index opens");
+    let (c_index, stored) = index::open(&consulta_dir).expect("consulta index opens");
+    let manifest = stored.decode().expect("the manifest decodes");
     assert_eq!(manifest.files.len(), files.len(), "consulta's manifest lists every file");
     assert!(manifest.failed.is_empty(), "no file failed: {:?}", manifest.failed.keys().take(5).collect::<Vec<_>>());
     let records: u64 = manifest.files.values().map(|f| f.records as u64).sum();

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::index::manifest::{self, content_hash, FailedEntry, FileEntry, Manifest};
+use crate::index::stored::Stored;
 use crate::index::writer::Batch;
 use crate::index::Scrutiny;
 use crate::ingest::corpus::{self, PathIssue, SourceFile};
@@ -408,15 +409,20 @@ fn read_bounded(path: &std::path::Path, max_bytes: u64) -> std::result::Result<V
 /// place (`cat more >> report.txt`, a program that truncates and writes) in a folder that did
 /// not change, and changes on file systems whose folder times are coarse or not kept (some
 /// network shares): `consulta index` compares every file and catches both.
-pub fn is_stale(corpus_dir: &std::path::Path, manifest: &Manifest) -> Result<bool> {
-    if manifest.analysis != manifest::analysis_fingerprint() {
+///
+/// Only the manifest's summary is read when the folders did not change; the entries are
+/// decoded when the files must be compared.
+pub fn is_stale(corpus_dir: &std::path::Path, stored: &Stored) -> Result<bool> {
+    let summary = &stored.summary;
+    if summary.analysis != manifest::analysis_fingerprint() {
         return Ok(true);
     }
-    if !manifest.folders.is_empty()
-        && manifest.folders.iter().all(|(name, &mtime)| corpus::folder_mtime(corpus_dir, name) == Some(mtime))
+    if !summary.folders.is_empty()
+        && summary.folders.iter().all(|(name, &mtime)| corpus::folder_mtime(corpus_dir, name) == Some(mtime))
     {
         return Ok(false);
     }
+    let manifest = &stored.decode()?;
     let policy = corpus::Policy { max_bytes: manifest.max_bytes, follow_links: manifest.follow_links };
     let walk = corpus::walk(corpus_dir, policy)?;
     let same = |size: u64, mtime: u128, f: &SourceFile| size == f.size && mtime == f.mtime_ns;
@@ -483,9 +489,12 @@ mod tests {
         assert_eq!(walk.folders.keys().collect::<Vec<_>>(), ["", "sub"]);
         // a manifest that lists no file: only the folder times can call it fresh
         let mut manifest = Manifest { folders: walk.folders.clone(), ..Manifest::current() };
-        assert!(!is_stale(dir.path(), &manifest).expect("checked"), "the folder times match");
+        assert!(!is_stale(dir.path(), &Stored::of(&manifest)).expect("checked"), "the folder times match");
         manifest.folders.insert("sub".into(), 1);
-        assert!(is_stale(dir.path(), &manifest).expect("checked"), "a folder changed: the files are compared");
+        assert!(
+            is_stale(dir.path(), &Stored::of(&manifest)).expect("checked"),
+            "a folder changed: the files are compared"
+        );
         manifest.files.insert(
             "sub/a.txt".into(),
             FileEntry {
@@ -499,9 +508,9 @@ mod tests {
                 twin: None,
             },
         );
-        assert!(!is_stale(dir.path(), &manifest).expect("checked"), "and found the same");
+        assert!(!is_stale(dir.path(), &Stored::of(&manifest)).expect("checked"), "and found the same");
         // a manifest of an older version, without folder times, compares the files
         manifest.folders.clear();
-        assert!(!is_stale(dir.path(), &manifest).expect("checked"));
+        assert!(!is_stale(dir.path(), &Stored::of(&manifest)).expect("checked"));
     }
 }

@@ -28,8 +28,8 @@ pub use expand::{Expansion, ExpansionKind};
 pub use facets::{Counts, Filters};
 
 use crate::error::{Error, Result};
-use crate::index::manifest::Manifest;
 use crate::index::schema::Fields;
+use crate::index::stored::Stored;
 use crate::model::{Dimension, Lang, Record};
 
 /// What to search for: the request of `consulta search`, of `GET /api/search` and of every
@@ -275,7 +275,7 @@ impl Reader {
     }
 
     /// The manifest of the last commit seen.
-    pub fn manifest(&self) -> Result<Arc<Manifest>> {
+    pub fn manifest(&self) -> Result<Arc<Stored>> {
         Ok(self.current()?.manifest.clone())
     }
 }
@@ -289,8 +289,8 @@ pub struct Searchable {
     fields: Fields,
     /// Acronyms the corpus defines beyond the glossary: acronym → spelled-out names.
     mined: expand::Mined,
-    /// The commit's manifest.
-    manifest: Arc<Manifest>,
+    /// The commit's manifest: its summary, and its entries read on demand.
+    manifest: Arc<Stored>,
     /// Whether some document of the commit has a twin (see `twins`).
     has_twins: bool,
 }
@@ -298,14 +298,21 @@ pub struct Searchable {
 impl Searchable {
     /// The state of the commit `searcher` reads, whose manifest is `manifest` when the
     /// caller has read it already.
-    fn new(index: &Index, searcher: Searcher, manifest: Option<Manifest>) -> Result<Searchable> {
+    fn new(index: &Index, searcher: Searcher, manifest: Option<Stored>) -> Result<Searchable> {
         let fields = Fields::from_schema(&index.schema())?;
         let manifest = match manifest {
             Some(m) => m,
-            None => crate::index::read_manifest(index)?.unwrap_or_default(),
+            None => match crate::index::load_manifest(index)? {
+                crate::index::Loaded::Current(m) => m,
+                crate::index::Loaded::Missing => Stored::empty(),
+                crate::index::Loaded::Layout(v) => {
+                    return Err(Error::internal(format!("a commit whose manifest is of layout {v}")))
+                }
+            },
         };
-        let mined = manifest.mined_names();
-        let has_twins = manifest.files.values().any(|f| f.twin.is_some());
+        // worked out when the commit was written (see `Summary::mined`)
+        let mined = manifest.summary.mined.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let has_twins = manifest.summary.has_twins;
         Ok(Searchable { searcher, tables: OnceLock::new(), fields, mined, manifest: Arc::new(manifest), has_twins })
     }
 
