@@ -11,6 +11,7 @@ pub mod writer;
 use std::path::{Path, PathBuf};
 
 use tantivy::directory::error::{LockError, OpenDirectoryError};
+use tantivy::directory::OwnedBytes;
 use tantivy::index::SegmentComponent;
 use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError};
 
@@ -81,7 +82,8 @@ pub fn exists(dir: &Path) -> bool {
 pub fn open(dir: &Path) -> Result<(Index, Stored)> {
     let directory = directory::IndexDirectory::open(dir).map_err(|e| damaged(dir, TantivyError::from(e)))?;
     let index = Index::open(directory).map_err(|e| damaged(dir, e))?;
-    let manifest = match load_manifest(&index).map_err(|e| version_error(dir, &format!("a damaged index ({e})")))? {
+    let loaded = load_manifest(&index, dir).map_err(|e| version_error(dir, &format!("a damaged index ({e})")))?;
+    let manifest = match loaded {
         Loaded::Current(stored) => stored,
         Loaded::Missing => return Err(version_error(dir, "an index without a consulta manifest")),
         Loaded::Layout(v) => {
@@ -361,9 +363,10 @@ pub(crate) fn writer(index: &Index, dir: &Path) -> Result<IndexWriter<TantivyDoc
 }
 
 /// The manifest of the last commit, whole, if the index has one (what an indexing run diffs
-/// against).
+/// against: its every byte is read).
 pub fn read_manifest(index: &Index) -> Result<Option<Manifest>> {
-    match load_manifest(index)? {
+    let whole = |name: &Path| tantivy::Directory::atomic_read(index.directory(), name).map(OwnedBytes::new);
+    match load_with(index, whole)? {
         Loaded::Current(stored) => stored.decode().map(Some),
         Loaded::Missing => Ok(None),
         Loaded::Layout(v) => Err(Error::internal(format!("a manifest of layout {v}, not {}", stored::VERSION))),
@@ -372,7 +375,7 @@ pub fn read_manifest(index: &Index) -> Result<Option<Manifest>> {
 
 /// What the last commit's payload leads to.
 pub enum Loaded {
-    /// A manifest file of this layout, mapped, its summary read.
+    /// A manifest file of this layout, its summary read.
     Current(Stored),
     /// No payload: a fresh index.
     Missing,
@@ -380,8 +383,25 @@ pub enum Loaded {
     Layout(u32),
 }
 
-/// The manifest of the last commit: the file its payload names (see [`manifest`]), mapped.
-pub fn load_manifest(index: &Index) -> Result<Loaded> {
+/// The manifest of the last commit of the index in `dir`: the file its payload names (see
+/// [`manifest`]), memory-mapped, so that only the pages a search reads are read. (It is
+/// mapped through a directory of its own: the index's managed directory checks a tantivy
+/// footer on every file it opens, which the manifest, not a tantivy file, does not have.)
+pub fn load_manifest(index: &Index, dir: &Path) -> Result<Loaded> {
+    let directory = tantivy::directory::MmapDirectory::open(dir)
+        .map_err(|e| Error::internal(format!("unreadable manifest: {e}")))?;
+    load_with(index, |name| {
+        tantivy::Directory::open_read(&directory, name)?
+            .read_bytes()
+            .map_err(|e| tantivy::directory::error::OpenReadError::wrap_io_error(e, name.to_path_buf()))
+    })
+}
+
+/// [`load_manifest`], the file's bytes given by `fetch`.
+fn load_with(
+    index: &Index,
+    fetch: impl Fn(&Path) -> std::result::Result<OwnedBytes, tantivy::directory::error::OpenReadError>,
+) -> Result<Loaded> {
     let unreadable = |e: &dyn std::fmt::Display| Error::internal(format!("unreadable manifest: {e}"));
     // a commit made between reading `meta.json` and reading the manifest it names removes
     // that manifest: the second reading of `meta.json` names the new one
@@ -391,10 +411,7 @@ pub fn load_manifest(index: &Index) -> Result<Loaded> {
             // the whole manifest as the payload, from before manifests were files
             return Ok(Loaded::Layout(1));
         };
-        let bytes = tantivy::Directory::open_read(index.directory(), Path::new(&name)).and_then(|f| {
-            f.read_bytes().map_err(|e| tantivy::directory::error::OpenReadError::wrap_io_error(e, name.clone().into()))
-        });
-        match bytes {
+        match fetch(Path::new(&name)) {
             Ok(bytes) => {
                 return match stored::version_of(&bytes) {
                     Some(stored::VERSION) => Stored::parse(bytes).map(Loaded::Current),
@@ -442,7 +459,7 @@ mod tests {
     fn a_manifest_is_read_from_the_file_the_payload_names_and_an_older_layout_is_told() {
         let dir = tempfile::tempdir().expect("temp dir");
         let index = Index::create_in_dir(dir.path(), schema::build()).expect("index");
-        assert!(matches!(load_manifest(&index).expect("read"), Loaded::Missing));
+        assert!(matches!(load_manifest(&index, dir.path()).expect("read"), Loaded::Missing));
         let mut wanted = Manifest::current();
         wanted.files.insert(
             "a.txt".into(),
@@ -459,17 +476,19 @@ mod tests {
         );
         commit_with(&index, &manifest::write(dir.path(), &wanted).expect("manifest written").payload());
         assert_eq!(read_manifest(&index).expect("read"), Some(wanted.clone()));
-        let Loaded::Current(stored) = load_manifest(&index).expect("read") else { panic!("the current layout") };
+        let Loaded::Current(stored) = load_manifest(&index, dir.path()).expect("read") else {
+            panic!("the current layout")
+        };
         assert_eq!(stored.entry("a.txt").expect("read"), wanted.files.get("a.txt").cloned());
         // an index written before manifests were files carries the manifest in its payload;
         // one written before they were binary names a JSON file
         commit_with(&index, &serde_json::to_string(&wanted).expect("json"));
-        assert!(matches!(load_manifest(&index).expect("read"), Loaded::Layout(1)));
+        assert!(matches!(load_manifest(&index, dir.path()).expect("read"), Loaded::Layout(1)));
         let err = read_manifest(&index).expect_err("an older layout").to_string();
         assert!(err.contains("layout 1"), "{err}");
         std::fs::write(dir.path().join("consulta-manifest-01.json"), "{}").expect("json file");
         commit_with(&index, r#"{"manifest":"consulta-manifest-01.json"}"#);
-        assert!(matches!(load_manifest(&index).expect("read"), Loaded::Layout(1)));
+        assert!(matches!(load_manifest(&index, dir.path()).expect("read"), Loaded::Layout(1)));
         // a payload naming a file that is gone is an error that says so
         commit_with(&index, r#"{"manifest":"consulta-manifest-00.bin"}"#);
         let err = read_manifest(&index).expect_err("a missing manifest file").to_string();

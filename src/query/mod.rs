@@ -229,6 +229,8 @@ type Pass = (usize, Counts, Vec<(f32, DocAddress)>);
 /// of a commit by another process; [`Reader::reload`] sees one at once.
 pub struct Reader {
     index: Index,
+    /// The index folder, where each commit's manifest is read from.
+    dir: std::path::PathBuf,
     reader: IndexReader,
     current: RwLock<Arc<Searchable>>,
 }
@@ -246,8 +248,8 @@ impl Reader {
             index.set_multithread_executor(large.min(cores))?;
         }
         let reader: IndexReader = index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).try_into()?;
-        let searchable = Searchable::new(&index, reader.searcher(), Some(manifest))?;
-        Ok(Reader { index, reader, current: RwLock::new(Arc::new(searchable)) })
+        let searchable = Searchable::new(&index, dir, reader.searcher(), Some(manifest))?;
+        Ok(Reader { index, dir: dir.to_path_buf(), reader, current: RwLock::new(Arc::new(searchable)) })
     }
 
     /// The searchable state of the last commit seen.
@@ -262,7 +264,7 @@ impl Reader {
         // a new commit: its facet tables and mined acronyms are read once, by one caller
         let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
         if current.searcher.generation().segments() != searcher.generation().segments() {
-            *current = Arc::new(Searchable::new(&self.index, searcher, None)?);
+            *current = Arc::new(Searchable::new(&self.index, &self.dir, searcher, None)?);
         }
         Ok(current.clone())
     }
@@ -297,12 +299,12 @@ pub struct Searchable {
 
 impl Searchable {
     /// The state of the commit `searcher` reads, whose manifest is `manifest` when the
-    /// caller has read it already.
-    fn new(index: &Index, searcher: Searcher, manifest: Option<Stored>) -> Result<Searchable> {
+    /// caller has read it already (else it is read from the index folder `dir`).
+    fn new(index: &Index, dir: &std::path::Path, searcher: Searcher, manifest: Option<Stored>) -> Result<Searchable> {
         let fields = Fields::from_schema(&index.schema())?;
         let manifest = match manifest {
             Some(m) => m,
-            None => match crate::index::load_manifest(index)? {
+            None => match crate::index::load_manifest(index, dir)? {
                 crate::index::Loaded::Current(m) => m,
                 crate::index::Loaded::Missing => Stored::empty(),
                 crate::index::Loaded::Layout(v) => {
