@@ -84,7 +84,7 @@ pub fn open(dir: &Path) -> Result<(Index, Stored)> {
     let index = Index::open(directory).map_err(|e| damaged(dir, e))?;
     let loaded = load_manifest(&index, dir).map_err(|e| version_error(dir, &format!("a damaged index ({e})")))?;
     let manifest = match loaded {
-        Loaded::Current(stored) => stored,
+        Loaded::Current(stored) => *stored,
         Loaded::Missing => return Err(version_error(dir, "an index without a consulta manifest")),
         Loaded::Layout(v) => {
             return Err(version_error(
@@ -376,7 +376,7 @@ pub fn read_manifest(index: &Index) -> Result<Option<Manifest>> {
 /// What the last commit's payload leads to.
 pub enum Loaded {
     /// A manifest file of this layout, its summary read.
-    Current(Stored),
+    Current(Box<Stored>),
     /// No payload: a fresh index.
     Missing,
     /// A manifest of another layout (1: the JSON file, or the payload itself in older indexes).
@@ -414,7 +414,7 @@ fn load_with(
         match fetch(Path::new(&name)) {
             Ok(bytes) => {
                 return match stored::version_of(&bytes) {
-                    Some(stored::VERSION) => Stored::parse(bytes).map(Loaded::Current),
+                    Some(stored::VERSION) => Stored::parse(bytes).map(|s| Loaded::Current(Box::new(s))),
                     Some(v) => Ok(Loaded::Layout(v)),
                     None => Err(unreadable(&format!("{name} is not a manifest file"))),
                 };

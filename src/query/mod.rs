@@ -289,8 +289,6 @@ pub struct Searchable {
     /// Per segment, the facet ordinals and priors every search reads (built on first use).
     tables: OnceLock<Vec<Arc<facets::SegmentTables>>>,
     fields: Fields,
-    /// Acronyms the corpus defines beyond the glossary: acronym → spelled-out names.
-    mined: expand::Mined,
     /// The commit's manifest: its summary, and its entries read on demand.
     manifest: Arc<Stored>,
     /// Whether some document of the commit has a twin (see `twins`).
@@ -305,17 +303,15 @@ impl Searchable {
         let manifest = match manifest {
             Some(m) => m,
             None => match crate::index::load_manifest(index, dir)? {
-                crate::index::Loaded::Current(m) => m,
+                crate::index::Loaded::Current(m) => *m,
                 crate::index::Loaded::Missing => Stored::empty(),
                 crate::index::Loaded::Layout(v) => {
                     return Err(Error::internal(format!("a commit whose manifest is of layout {v}")))
                 }
             },
         };
-        // worked out when the commit was written (see `Summary::mined`)
-        let mined = manifest.summary.mined.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         let has_twins = manifest.summary.has_twins;
-        Ok(Searchable { searcher, tables: OnceLock::new(), fields, mined, manifest: Arc::new(manifest), has_twins })
+        Ok(Searchable { searcher, tables: OnceLock::new(), fields, manifest: Arc::new(manifest), has_twins })
     }
 
     /// Records in the commit.
@@ -333,15 +329,35 @@ impl Searchable {
         self.searcher.clone()
     }
 
+    /// The acronyms the corpus defines beyond the glossary that `parsed` may name, with their
+    /// names, looked up in the manifest: expansion looks up a unit's text, and only a unit of
+    /// one clause can be an acronym (acronyms have no spaces: see `segment::acronyms`).
+    fn mined(&self, parsed: &parse::ParsedQuery) -> expand::Mined {
+        let mut mined = expand::Mined::new();
+        for clause in &parsed.include {
+            let text = clause.text().trim();
+            if let Ok(Some(names)) = self.manifest.mined_names(text) {
+                mined.insert(text.to_string(), names);
+            }
+        }
+        mined
+    }
+
     fn tables(&self) -> Result<Vec<Arc<facets::SegmentTables>>> {
         if let Some(tables) = self.tables.get() {
             return Ok(tables.clone());
         }
+        // one segment per core, as the search itself runs (see `Reader::open`): the tables are
+        // read from every record, the larger part of a cold search at 25,000 files
         let read = self
             .searcher
-            .segment_readers()
-            .iter()
-            .map(|r| facets::SegmentTables::read(r, &Dimension::FACETS).map(Arc::new))
+            .index()
+            .search_executor()
+            .map(
+                |r| Ok(facets::SegmentTables::read(r, &Dimension::FACETS).map(Arc::new)),
+                self.searcher.segment_readers().iter(),
+            )?
+            .into_iter()
             .collect::<Result<Vec<_>>>()?;
         Ok(self.tables.get_or_init(|| read).clone())
     }
@@ -381,7 +397,7 @@ impl Searchable {
         // one pass counts, facets and ranks; a query whose words never meet in one record is
         // run again asking for any of its words
         let vocabulary = IndexVocabulary { searcher: &searcher, fields: &self.fields };
-        let plan = expand::expand(&parsed, req.expand, &vocabulary, &self.mined);
+        let plan = expand::expand(&parsed, req.expand, &vocabulary, &self.mined(&parsed));
         let mut built = build::build(&self.fields, &plan, &filters, condition.as_ref(), &build::Matching::All);
         let ranked = has_text && req.order == Order::Relevance;
         let mut pass = self.collect(&searcher, &built, req, ranked, None)?;
