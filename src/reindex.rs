@@ -161,8 +161,11 @@ fn run_batch(
 ) -> Result<(IndexReport, Manifest)> {
     let current = Manifest::current();
     let rebuild = opts.full || batch.previous().analysis != current.analysis;
+    // one copy, since the batch is written to while the run reads the last manifest (a copy
+    // of 25,000 entries was 8 % of the CPU of a no-change run at 25,000 files)
+    let old = &batch.previous().clone();
     let mut run = Run {
-        old: batch.previous().clone(),
+        old,
         next: Manifest {
             max_bytes: opts.max_bytes,
             follow_links: opts.follow_links,
@@ -190,7 +193,6 @@ fn run_batch(
             progress(Progress::File { name: &file.name, bytes: file.size });
         }
     }
-    let old = &run.old.clone();
     load_all(
         &todo,
         |file| load(file, old.files.get(&file.name).filter(|_| !rebuild), opts.max_bytes),
@@ -241,13 +243,13 @@ fn load_all<'f>(
 }
 
 /// The state of a run: the last commit's manifest, the one being made, the report.
-struct Run {
-    old: Manifest,
+struct Run<'a> {
+    old: &'a Manifest,
     next: Manifest,
     report: IndexReport,
 }
 
-impl Run {
+impl Run<'_> {
     /// Settles a file whose size and time are those of the last run (indexed, or failed for
     /// a reason that still holds); false when it must be read.
     fn settled_by_metadata(&mut self, file: &SourceFile) -> bool {
