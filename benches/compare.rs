@@ -1,11 +1,13 @@
 //! Side-by-side run of issue 6: consulta beside a raw tantivy baseline over the same synthetic
-//! corpus (`../shared/bench/gen_corpus.py`, `CONSULTA_BENCH_DOCS` documents, default 5000 ≈ 100 MB).
+//! corpus (`../shared/bench/gen_corpus.py`, `CONSULTA_BENCH_DOCS` documents, default 5000 ≈ 100 MB;
+//! or the folder `CONSULTA_BENCH_CORPUS` names, such as one made with `--docs 25000`).
 //!
 //! For each engine: index build wall time and MB/s (the median of 3 builds, the two engines
-//! alternating), index bytes on disk, peak RSS (each build runs in a child process: this binary
-//! re-executes itself), and warm query latency p50/p95/p99 over `../shared/bench/queries.txt`
-//! plus typo and filter cases. Then the cold start of a `consulta search` process on the shipped
-//! corpus (median of 10 runs).
+//! alternating; `CONSULTA_BENCH_BUILDS` rounds), index bytes on disk and per corpus byte, peak
+//! RSS (each build runs in a child process: this binary re-executes itself), and warm query
+//! latency p50/p95/p99 over `../shared/bench/queries.txt` plus typo and filter cases. Then the
+//! cold start of a `consulta search` process (the release binary, median of 10 runs) on this
+//! corpus's index (issue 21: ≤ 30 ms at 25,000 files) and on the shipped corpus.
 //!
 //! The baseline is one document per file, one `TEXT` field with tantivy's `en_stem` analyzer,
 //! nothing stored, plain BM25 through `QueryParser` and `TopDocs`; the writer gets the same
@@ -14,7 +16,8 @@
 //! Counts are asserted along the way (documents per index, hits per query), so the bench fails
 //! when behaviour drifts.
 //!
-//! Run: `CONSULTA_BENCH_DOCS=5000 cargo bench --bench compare`
+//! Run: `CONSULTA_BENCH_DOCS=5000 cargo bench --bench compare`, or at 25,000 files
+//! `CONSULTA_BENCH_CORPUS=/work/bench/c25k CONSULTA_BENCH_BUILDS=1 cargo bench --bench compare`
 
 mod common;
 
@@ -24,7 +27,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::path::{Path, PathBuf};
 
-use common::{corpus_files, generate, GEN};
+use common::{bench_corpus, cold_searches, corpus_files, dir_bytes, spread, vm_hwm_kb, GEN, RELEASE_BIN};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -39,7 +42,6 @@ use tantivy::{doc, Index, IndexWriter, TantivyDocument};
 
 const QUERIES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/bench/queries.txt");
 const SHIPPED_CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus");
-const RELEASE_BIN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/target/release/consulta");
 
 /// Mirrors `WRITER_BUDGET` in `src/index/mod.rs` (private there): keep the two in step.
 const WRITER_BUDGET: usize = 200_000_000;
@@ -68,22 +70,15 @@ fn main() {
         println!("compare: corpus generator {GEN} not found; skipping the side-by-side run");
         return;
     }
-    let docs: usize = std::env::var("CONSULTA_BENCH_DOCS").ok().and_then(|v| v.parse().ok()).unwrap_or(5000);
     let tmp = tempfile::tempdir().expect("temp dir");
-    let corpus = tmp.path().join("corpus");
-    let gen_secs = generate(&corpus, docs);
+    let (corpus, made) = bench_corpus(tmp.path());
     let files = corpus_files(&corpus);
     let bytes: u64 = files.iter().map(|f| f.metadata().expect("metadata").len()).sum();
-    assert_eq!(files.len(), docs, "the generator wrote one file per document");
+    assert!(!files.is_empty(), "the corpus holds files");
 
     println!();
     println!("machine: {}, {} CPUs (nproc), {}", cpu_model(), nproc(), mem_total());
-    println!(
-        "corpus:  {} files, {:.1} MB (generated in {:.1} s, gen_corpus.py --docs {docs} --seed 1)",
-        files.len(),
-        bytes as f64 / 1e6,
-        gen_secs
-    );
+    println!("corpus:  {} files, {:.1} MB ({made})", files.len(), bytes as f64 / 1e6);
 
     let consulta_dir = tmp.path().join("consulta-index");
     let baseline_dir = tmp.path().join("baseline-index");
@@ -106,7 +101,8 @@ fn main() {
     assert_eq!(b_build.docs, files.len() as u64, "the baseline indexed every file");
 
     // consulta: the manifest lists every file; the tantivy index holds every record
-    let (c_index, manifest) = index::open(&consulta_dir).expect("consulta index opens");
+    let (c_index, stored) = index::open(&consulta_dir).expect("consulta index opens");
+    let manifest = stored.decode().expect("the manifest decodes");
     assert_eq!(manifest.files.len(), files.len(), "consulta's manifest lists every file");
     assert!(manifest.failed.is_empty(), "no file failed: {:?}", manifest.failed.keys().take(5).collect::<Vec<_>>());
     let records: u64 = manifest.files.values().map(|f| f.records as u64).sum();
@@ -180,6 +176,25 @@ fn main() {
     );
     println!("                 warm p99 < 5 ms → {}", verdict(c_p[2] < 5.0));
     println!("                 peak RSS < 1 GB → {}", verdict(c_build.peak_rss_kb < 1_000_000));
+    println!(
+        "issue 21 targets: index bytes / corpus bytes {:.2} (baseline {:.2}) ≤ 0.5 → {}",
+        c_size as f64 / bytes as f64,
+        b_size as f64 / bytes as f64,
+        verdict(c_size * 2 <= bytes)
+    );
+    println!(
+        "                  build peak RSS {:.0} MB ≤ 500 MB → {}",
+        c_build.peak_rss_kb as f64 / 1024.0,
+        verdict(c_build.peak_rss_kb <= 500 * 1024)
+    );
+    let cold = cold_searches(&corpus, &consulta_dir, COLD_RUNS).map(|walls| spread(&walls));
+    if let Some((median, min, max)) = cold {
+        println!(
+            "                  cold `consulta search \"trafficking in persons\"` on this corpus's index, {COLD_RUNS} runs: \
+             median {median:.1} ms (min {min:.1}, max {max:.1}) ≤ 30 ms → {}",
+            verdict(median <= 30.0)
+        );
+    }
     println!();
     println!("slowest consulta queries (median of {ROUNDS} rounds, total hits):");
     let mut slow = c_lat.per_query.clone();
@@ -197,24 +212,6 @@ fn verdict(ok: bool) -> &'static str {
     } else {
         "NOT met"
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// corpus
-
-fn dir_bytes(dir: &Path) -> u64 {
-    std::fs::read_dir(dir)
-        .expect("index dir")
-        .map(|e| {
-            let e = e.expect("entry");
-            let meta = e.metadata().expect("metadata");
-            if meta.is_dir() {
-                dir_bytes(&e.path())
-            } else {
-                meta.len()
-            }
-        })
-        .sum()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -327,17 +324,6 @@ fn baseline_build(corpus: &Path, index_dir: &Path) -> u64 {
     w.commit().expect("commit");
     drop(w);
     n
-}
-
-fn vm_hwm_kb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -486,46 +472,34 @@ fn percentiles(samples: &[f64]) -> [f64; 3] {
 
 fn cold_start() {
     println!();
-    let bin = option_env!("CARGO_BIN_EXE_consulta").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(RELEASE_BIN));
-    if !bin.is_file() {
-        println!("cold start: {} not found; run `cargo build --release` first. Skipped.", bin.display());
-        return;
-    }
     let tmp = tempfile::tempdir().expect("temp dir");
     let index_dir = tmp.path().join("index");
-    let warm = Command::new(&bin)
-        .args(["index", "--corpus", SHIPPED_CORPUS, "--index"])
-        .arg(&index_dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .expect("consulta index runs");
-    assert!(warm.success(), "warm-up build failed: {warm}");
-    let mut walls = Vec::with_capacity(COLD_RUNS);
-    for _ in 0..COLD_RUNS {
-        let t = Instant::now();
-        let out = Command::new(&bin)
-            .args(["search", "trafficking in persons", "--corpus", SHIPPED_CORPUS, "--index"])
-            .arg(&index_dir)
-            .stdin(Stdio::null())
-            .output()
-            .expect("consulta search runs");
-        walls.push(ms(t.elapsed()));
-        assert!(out.status.success(), "search failed: {}", String::from_utf8_lossy(&out.stderr));
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(stdout.contains("results for") && !stdout.starts_with("0 results"), "search has hits:\n{stdout}");
-    }
-    let mut sorted = walls.clone();
-    sorted.sort_by(f64::total_cmp);
-    let median = (sorted[COLD_RUNS / 2 - 1] + sorted[COLD_RUNS / 2]) / 2.0;
+    let corpus = Path::new(SHIPPED_CORPUS);
+    let Some(walls) = Path::new(RELEASE_BIN)
+        .is_file()
+        .then(|| {
+            let warm = Command::new(RELEASE_BIN)
+                .args(["index", "--corpus", SHIPPED_CORPUS, "--index"])
+                .arg(&index_dir)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .expect("consulta index runs");
+            assert!(warm.success(), "warm-up build failed: {warm}");
+            cold_searches(corpus, &index_dir, COLD_RUNS)
+        })
+        .flatten()
+    else {
+        println!("cold start: {RELEASE_BIN} not found; run `cargo build --release` first. Skipped.");
+        return;
+    };
+    let (median, min, max) = spread(&walls);
     println!(
         "cold start: `consulta search \"trafficking in persons\"` on the shipped corpus, up-to-date index, {COLD_RUNS} runs"
     );
-    println!("  binary {}", bin.display());
+    println!("  binary {RELEASE_BIN}");
     println!(
-        "  median {median:.1} ms wall (min {:.1}, max {:.1}); target < 100 ms → {}",
-        sorted[0],
-        sorted[COLD_RUNS - 1],
+        "  median {median:.1} ms wall (min {min:.1}, max {max:.1}); target < 100 ms → {}",
         verdict(median < 100.0)
     );
 }

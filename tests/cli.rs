@@ -163,7 +163,7 @@ fn the_commit_names_its_manifest_file_which_lists_each_files_records() {
     let pointer: serde_json::Value =
         serde_json::from_str(meta["payload"].as_str().expect("a payload")).expect("the payload is JSON");
     let name = pointer["manifest"].as_str().expect("the payload names the manifest file");
-    assert!(name.starts_with("consulta-manifest-") && name.ends_with(".json"), "{name}");
+    assert!(name.starts_with("consulta-manifest-") && name.ends_with(".bin"), "{name}");
     // the only manifest file: earlier commits' are removed
     let manifests: Vec<String> = std::fs::read_dir(index)
         .expect("index folder")
@@ -171,11 +171,20 @@ fn the_commit_names_its_manifest_file_which_lists_each_files_records() {
         .filter(|n| n.starts_with("consulta-manifest-"))
         .collect();
     assert_eq!(manifests, [name]);
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(index.join(name)).expect("manifest file")).expect("manifest");
-    let plenary = &manifest["files"]["003_896af30beb401831.txt"];
-    assert_eq!(plenary["hash"].as_str().map(str::len), Some(32));
-    let sections = plenary["sections"].as_array().expect("section ids");
-    assert_eq!(Some(sections.len() as u64), plenary["records"].as_u64());
+    let (_, stored) = consulta::index::open(index).expect("the index opens");
+    let plenary = stored.entry("003_896af30beb401831.txt").expect("readable").expect("the plenary is listed");
+    assert_eq!(plenary.hash.len(), 32);
+    let sections = plenary.sections;
+    assert_eq!(sections.len(), plenary.records);
+    // what a search reads without the entries agrees with them
+    let whole = stored.decode().expect("the manifest decodes");
+    assert_eq!(stored.summary.documents, whole.files.len());
+    assert_eq!(stored.summary.has_twins, whole.files.values().any(|f| f.twin.is_some()));
+    let mined = whole.mined_names();
+    assert!(!mined.is_empty(), "the shipped corpus defines acronyms the glossary does not know");
+    for (acronym, names) in &mined {
+        assert_eq!(stored.mined_names(acronym).expect("readable").as_ref(), Some(names), "{acronym}");
+    }
+    assert_eq!(stored.mined_names("NOT-AN-ACRONYM").expect("readable"), None);
     assert!(sections.iter().any(|s| s == "session-5") && sections.iter().any(|s| s == "roadmap-3"));
 }

@@ -692,6 +692,35 @@ fn an_index_whose_manifest_file_is_gone_is_refused_until_full() {
     assert_refused_then_rebuilt(&fx, &fx.index());
 }
 
+/// Issue 21: the manifest was a JSON file (layout 1) that every search parsed whole; an index
+/// written so asks for `--full`, which replaces it with a binary manifest.
+#[test]
+fn an_index_with_the_older_json_manifest_is_refused_until_full() {
+    let fx = Fixture::new();
+    fx.write("a.txt", A_TXT);
+    fx.write("b.txt", B_TXT);
+    let (code, _, err) = fx.index_json(&[]);
+    assert_eq!(code, Some(0), "{err}");
+    let (_, stored) = consulta::index::open(&fx.index()).expect("the index opens");
+    let manifest = stored.decode().expect("the manifest decodes");
+    assert_eq!(manifest.files.len(), 2);
+    drop(stored);
+    // the layout-1 file and a commit payload naming it, as an earlier consulta left them
+    for name in manifest_files(&fx) {
+        std::fs::remove_file(fx.index().join(name)).expect("remove the manifest file");
+    }
+    let json = "consulta-manifest-00000000000000aa.json";
+    std::fs::write(fx.index().join(json), serde_json::to_vec(&manifest).expect("json")).expect("json manifest");
+    let meta_path = fx.index().join("meta.json");
+    let mut meta: Value = serde_json::from_slice(&std::fs::read(&meta_path).expect("meta.json")).expect("json");
+    meta["payload"] = Value::String(format!(r#"{{"manifest":"{json}"}}"#));
+    std::fs::write(&meta_path, serde_json::to_vec(&meta).expect("json")).expect("meta.json written");
+    let search = run_in(fx.root(), &["search", "migration", "--index", path_str(&fx.index())]);
+    assert!(stderr(&search).contains("manifest is of layout 1"), "{}", stderr(&search));
+    assert_refused_then_rebuilt(&fx, &fx.index());
+    assert!(manifest_files(&fx).iter().all(|n| n.ends_with(".bin")), "{:?}", manifest_files(&fx));
+}
+
 // ---------------------------------------------------------------------------------------------
 // First builds, concurrent runs and foreign folders (each once a bug; see the git log)
 // ---------------------------------------------------------------------------------------------

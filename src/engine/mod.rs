@@ -163,11 +163,11 @@ impl Engine {
         let engine = Engine::open(config)?;
         let manifest = engine.reader.manifest()?;
         // asking to follow links of an index built without is a change of what is indexed
-        let wider = engine.config.follow_links && !manifest.follow_links;
+        let wider = engine.config.follow_links && !manifest.summary.follow_links;
         if engine.config.corpus.is_dir() && (wider || reindex::is_stale(&engine.config.corpus, &manifest)?) {
             progress(Event::Building(BuildReason::Stale));
-            let follow_links = manifest.follow_links || engine.config.follow_links;
-            let options = ReindexOptions { full: false, max_bytes: manifest.max_bytes, follow_links };
+            let follow_links = manifest.summary.follow_links || engine.config.follow_links;
+            let options = ReindexOptions { full: false, max_bytes: manifest.summary.max_bytes, follow_links };
             match index_as(&engine.config, options, reindex::refresh, progress).and_then(|_| engine.refresh()) {
                 Ok(_) => {}
                 Err(Error::Locked(_)) => progress(Event::LastCommit("another index run is updating the index")),
@@ -262,7 +262,8 @@ impl Engine {
 
     /// The glossary's acronyms and those the corpus defines, by acronym.
     pub fn acronyms(&self) -> Result<Vec<Acronym>> {
-        let manifest = self.reader.manifest()?;
+        // the files that define each acronym are in the entries: the whole manifest is read
+        let manifest = self.reader.manifest()?.decode()?;
         Ok(profiles::acronyms(&manifest))
     }
 
@@ -316,9 +317,9 @@ impl Engine {
         });
         let current = self.reader.current()?;
         Ok(Stats {
-            documents: manifest.files.len(),
+            documents: manifest.summary.documents,
             records: current.num_records(),
-            failed: manifest.failed.keys().filter(|k| !manifest.files.contains_key(*k)).count(),
+            failed: manifest.summary.failed_only,
             index_bytes: current.size_bytes()?,
             last_commit,
         })

@@ -1,12 +1,14 @@
 //! The manifest: what each source file looked like when it was indexed.
 //!
-//! It is a file of the index folder, `consulta-manifest-<content hash>.json`, written (tempfile,
-//! fsync, rename) before the commit whose payload names it; the previous one is removed only
-//! after that commit. A crash at any point leaves `meta.json` naming a complete manifest that
-//! describes its commit. The manifest used to travel whole in the payload, but tantivy stores
-//! the payload as a JSON string inside `meta.json`: every quote escaped, parsed twice per open.
-//! On the 5,000-file bench corpus (a 7 MB manifest) that was most of a search's cold start and
-//! of a no-change reindex (0.2 s).
+//! It is a file of the index folder, `consulta-manifest-<content hash>.bin` (laid out as
+//! [`super::stored`] describes), written (tempfile, fsync, rename) before the commit whose
+//! payload names it; the previous one is removed only after that commit. A crash at any point
+//! leaves `meta.json` naming a complete manifest that describes its commit. The manifest used
+//! to travel whole in the payload, but tantivy stores the payload as a JSON string inside
+//! `meta.json`: every quote escaped, parsed twice per open. On the 5,000-file bench corpus (a
+//! 7 MB manifest) that was most of a search's cold start and of a no-change reindex (0.2 s).
+//! It then was a JSON file (`.json`, layout 1), which a search still parsed whole: 35 MB and
+//! most of a cold search at 25,000 files.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -33,17 +35,20 @@ impl Pointer {
 const FILE_PREFIX: &str = "consulta-manifest-";
 
 /// Whether `name` is a manifest file (or the temporary file one is written through).
+/// The JSON manifests of layout 1 count too: a full rebuild of such an index replaces them, and
+/// the commit after an upgrade removes them.
 pub(crate) fn is_manifest_file(name: &str) -> bool {
-    name.strip_prefix(FILE_PREFIX).is_some_and(|rest| rest.ends_with(".json") || rest.ends_with(".json.tmp"))
+    name.strip_prefix(FILE_PREFIX)
+        .is_some_and(|rest| [".bin", ".bin.tmp", ".json", ".json.tmp"].iter().any(|end| rest.ends_with(end)))
 }
 
 /// Writes `manifest` into the index folder `dir`, durably, and returns the pointer to it.
 pub(crate) fn write(dir: &Path, manifest: &Manifest) -> Result<Pointer> {
-    let json = serde_json::to_vec(manifest).expect("manifest serializes");
-    let name = format!("{FILE_PREFIX}{:016x}.json", xxhash_rust::xxh3::xxh3_64(&json));
+    let bytes = super::stored::encode(manifest);
+    let name = format!("{FILE_PREFIX}{:016x}.bin", xxhash_rust::xxh3::xxh3_64(&bytes));
     let (path, tmp) = (dir.join(&name), dir.join(format!("{name}.tmp")));
     let written = std::fs::File::create(&tmp).and_then(|mut f| {
-        f.write_all(&json)?;
+        f.write_all(&bytes)?;
         f.sync_all()
     });
     written.and_then(|()| std::fs::rename(&tmp, &path)).map_err(|e| Error::io(&path, e))?;
@@ -88,7 +93,8 @@ pub struct FileEntry {
     /// What tells its translation: its language, year, family and the mechanisms it is about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub about: Option<About>,
-    /// The file that is its translation into the other language (see [`link_twins`]).
+    /// The file that is its translation into the other language (see [`link_twins`] and
+    /// [`super::stored::Stored::twin_of`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub twin: Option<String>,
 }
@@ -165,18 +171,6 @@ pub fn link_twins(manifest: &mut Manifest) {
 
 /// Documents alike (same family, year and mechanisms) past which no twins are looked for.
 const TWIN_GROUP: usize = 64;
-
-impl Manifest {
-    /// The twin of record `seq` of `doc`: the twin document and the place there of the record
-    /// with the same slug.
-    pub fn twin_of(&self, doc: &str, seq: usize) -> Option<(&str, usize)> {
-        let entry = self.files.get(doc)?;
-        let twin = entry.twin.as_deref()?;
-        let slug = entry.sections.get(seq)?;
-        let at = self.files.get(twin)?.sections.iter().position(|s| s == slug)?;
-        Some((twin, at))
-    }
-}
 
 /// The whole manifest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -5,16 +5,19 @@ pub mod analyzers;
 mod directory;
 pub mod manifest;
 pub mod schema;
+pub mod stored;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
 
 use tantivy::directory::error::{LockError, OpenDirectoryError};
+use tantivy::directory::OwnedBytes;
 use tantivy::index::SegmentComponent;
 use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError};
 
 use crate::error::{Error, Result};
 use manifest::Manifest;
+use stored::Stored;
 
 /// Writer memory budget; tantivy splits it among its threads (at least 15 MB each).
 const WRITER_BUDGET: usize = 200_000_000;
@@ -74,15 +77,24 @@ pub fn exists(dir: &Path) -> bool {
     dir.join("meta.json").is_file()
 }
 
-/// Opens an existing index for reading and checks its format. Tokenizers are registered.
-pub fn open(dir: &Path) -> Result<(Index, Manifest)> {
+/// Opens an existing index for reading and checks its format. Tokenizers are registered. Of
+/// the manifest, only the summary is read (see [`stored`]).
+pub fn open(dir: &Path) -> Result<(Index, Stored)> {
     let directory = directory::IndexDirectory::open(dir).map_err(|e| damaged(dir, TantivyError::from(e)))?;
     let index = Index::open(directory).map_err(|e| damaged(dir, e))?;
-    let manifest = read_manifest(&index)
-        .map_err(|e| version_error(dir, &format!("a damaged index ({e})")))?
-        .ok_or_else(|| version_error(dir, "an index without a consulta manifest"))?;
-    if manifest.format != schema::FORMAT_VERSION {
-        return Err(version_error(dir, &format!("format {}", manifest.format)));
+    let loaded = load_manifest(&index, dir).map_err(|e| version_error(dir, &format!("a damaged index ({e})")))?;
+    let manifest = match loaded {
+        Loaded::Current(stored) => *stored,
+        Loaded::Missing => return Err(version_error(dir, "an index without a consulta manifest")),
+        Loaded::Layout(v) => {
+            return Err(version_error(
+                dir,
+                &format!("an index whose manifest is of layout {v} (this build reads {})", stored::VERSION),
+            ))
+        }
+    };
+    if manifest.summary.format != schema::FORMAT_VERSION {
+        return Err(version_error(dir, &format!("format {}", manifest.summary.format)));
     }
     if schema::Fields::from_schema(&index.schema()).is_err() {
         return Err(version_error(dir, "a different schema"));
@@ -350,22 +362,62 @@ pub(crate) fn writer(index: &Index, dir: &Path) -> Result<IndexWriter<TantivyDoc
     Ok(writer)
 }
 
-/// The manifest of the last commit, if the index has one: the file its payload names (see
-/// [`manifest`]), or the payload itself for an index written before manifests were files.
+/// The manifest of the last commit, whole, if the index has one (what an indexing run diffs
+/// against: its every byte is read).
 pub fn read_manifest(index: &Index) -> Result<Option<Manifest>> {
+    let whole = |name: &Path| tantivy::Directory::atomic_read(index.directory(), name).map(OwnedBytes::new);
+    match load_with(index, whole)? {
+        Loaded::Current(stored) => stored.decode().map(Some),
+        Loaded::Missing => Ok(None),
+        Loaded::Layout(v) => Err(Error::internal(format!("a manifest of layout {v}, not {}", stored::VERSION))),
+    }
+}
+
+/// What the last commit's payload leads to.
+pub enum Loaded {
+    /// A manifest file of this layout, its summary read.
+    Current(Box<Stored>),
+    /// No payload: a fresh index.
+    Missing,
+    /// A manifest of another layout (1: the JSON file, or the payload itself in older indexes).
+    Layout(u32),
+}
+
+/// The manifest of the last commit of the index in `dir`: the file its payload names (see
+/// [`manifest`]), memory-mapped, so that only the pages a search reads are read. (It is
+/// mapped through a directory of its own: the index's managed directory checks a tantivy
+/// footer on every file it opens, which the manifest, not a tantivy file, does not have.)
+pub fn load_manifest(index: &Index, dir: &Path) -> Result<Loaded> {
+    let directory = tantivy::directory::MmapDirectory::open(dir)
+        .map_err(|e| Error::internal(format!("unreadable manifest: {e}")))?;
+    load_with(index, |name| {
+        tantivy::Directory::open_read(&directory, name)?
+            .read_bytes()
+            .map_err(|e| tantivy::directory::error::OpenReadError::wrap_io_error(e, name.to_path_buf()))
+    })
+}
+
+/// [`load_manifest`], the file's bytes given by `fetch`.
+fn load_with(
+    index: &Index,
+    fetch: impl Fn(&Path) -> std::result::Result<OwnedBytes, tantivy::directory::error::OpenReadError>,
+) -> Result<Loaded> {
     let unreadable = |e: &dyn std::fmt::Display| Error::internal(format!("unreadable manifest: {e}"));
     // a commit made between reading `meta.json` and reading the manifest it names removes
     // that manifest: the second reading of `meta.json` names the new one
     for attempt in 0..2 {
-        let Some(payload) = index.load_metas()?.payload else { return Ok(None) };
+        let Some(payload) = index.load_metas()?.payload else { return Ok(Loaded::Missing) };
         let Ok(manifest::Pointer { manifest: name }) = serde_json::from_str(&payload) else {
-            return serde_json::from_str(&payload).map(Some).map_err(|e| unreadable(&e));
+            // the whole manifest as the payload, from before manifests were files
+            return Ok(Loaded::Layout(1));
         };
-        match tantivy::Directory::atomic_read(index.directory(), Path::new(&name)) {
+        match fetch(Path::new(&name)) {
             Ok(bytes) => {
-                // checked as UTF-8 once, not string by string as `from_slice` does
-                let text = String::from_utf8(bytes).map_err(|e| unreadable(&e))?;
-                return serde_json::from_str(&text).map(Some).map_err(|e| unreadable(&e));
+                return match stored::version_of(&bytes) {
+                    Some(stored::VERSION) => Stored::parse(bytes).map(|s| Loaded::Current(Box::new(s))),
+                    Some(v) => Ok(Loaded::Layout(v)),
+                    None => Err(unreadable(&format!("{name} is not a manifest file"))),
+                };
             }
             Err(tantivy::directory::error::OpenReadError::FileDoesNotExist(_)) if attempt == 0 => continue,
             Err(e) => return Err(unreadable(&e)),
@@ -404,9 +456,10 @@ mod tests {
     }
 
     #[test]
-    fn a_manifest_is_read_from_the_file_the_payload_names_or_from_an_older_payload() {
+    fn a_manifest_is_read_from_the_file_the_payload_names_and_an_older_layout_is_told() {
         let dir = tempfile::tempdir().expect("temp dir");
         let index = Index::create_in_dir(dir.path(), schema::build()).expect("index");
+        assert!(matches!(load_manifest(&index, dir.path()).expect("read"), Loaded::Missing));
         let mut wanted = Manifest::current();
         wanted.files.insert(
             "a.txt".into(),
@@ -423,12 +476,22 @@ mod tests {
         );
         commit_with(&index, &manifest::write(dir.path(), &wanted).expect("manifest written").payload());
         assert_eq!(read_manifest(&index).expect("read"), Some(wanted.clone()));
-        // an index written before manifests were files carries the manifest in its payload
+        let Loaded::Current(stored) = load_manifest(&index, dir.path()).expect("read") else {
+            panic!("the current layout")
+        };
+        assert_eq!(stored.entry("a.txt").expect("read"), wanted.files.get("a.txt").cloned());
+        // an index written before manifests were files carries the manifest in its payload;
+        // one written before they were binary names a JSON file
         commit_with(&index, &serde_json::to_string(&wanted).expect("json"));
-        assert_eq!(read_manifest(&index).expect("read"), Some(wanted));
+        assert!(matches!(load_manifest(&index, dir.path()).expect("read"), Loaded::Layout(1)));
+        let err = read_manifest(&index).expect_err("an older layout").to_string();
+        assert!(err.contains("layout 1"), "{err}");
+        std::fs::write(dir.path().join("consulta-manifest-01.json"), "{}").expect("json file");
+        commit_with(&index, r#"{"manifest":"consulta-manifest-01.json"}"#);
+        assert!(matches!(load_manifest(&index, dir.path()).expect("read"), Loaded::Layout(1)));
         // a payload naming a file that is gone is an error that says so
-        commit_with(&index, r#"{"manifest":"consulta-manifest-00.json"}"#);
+        commit_with(&index, r#"{"manifest":"consulta-manifest-00.bin"}"#);
         let err = read_manifest(&index).expect_err("a missing manifest file").to_string();
-        assert!(err.contains("unreadable manifest") && err.contains("consulta-manifest-00.json"), "{err}");
+        assert!(err.contains("unreadable manifest") && err.contains("consulta-manifest-00.bin"), "{err}");
     }
 }

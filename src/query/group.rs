@@ -231,7 +231,7 @@ impl Searchable {
             .map(|r| r.fast_fields().u64("seq"))
             .collect::<tantivy::Result<Vec<_>>>()?;
         let mut at: HashMap<(&str, usize), DocAddress> = HashMap::new();
-        for (doc, _) in self.manifest.files.iter().filter(|(_, e)| e.twin.is_some()) {
+        for doc in &self.manifest.summary.twinned {
             let query = TermQuery::new(Term::from_field_text(self.fields.doc, doc), IndexRecordOption::Basic);
             for addr in searcher.search(&query, &DocSetCollector)? {
                 let seq = seqs[addr.segment_ord as usize].first(addr.doc_id).unwrap_or(0) as usize;
@@ -242,7 +242,7 @@ impl Searchable {
             .iter()
             .filter_map(|(&(doc, seq), &addr)| {
                 let (twin, twin_seq) = self.manifest.twin_of(doc, seq)?;
-                Some((addr, *at.get(&(twin, twin_seq))?))
+                Some((addr, *at.get(&(twin.as_str(), twin_seq))?))
             })
             .collect();
         Ok(self.twin_map.get_or_init(|| map))
@@ -281,15 +281,16 @@ impl Searchable {
     /// The language of the record at `addr`, from the facet tables.
     pub(super) fn lang_at(&self, addr: DocAddress) -> Option<Lang> {
         let tables = self.tables.get()?;
-        tables.get(addr.segment_ord as usize)?.value(addr.doc_id, Dimension::Lang).and_then(Lang::parse)
+        tables.0.get(addr.segment_ord as usize)?.value(addr.doc_id, Dimension::Lang).and_then(Lang::parse)
     }
 
     /// The id of the twin of `record` (the record of the same slug in its document's twin),
     /// for `twin` in `--json`.
     pub(super) fn twin_id(&self, record: &Record) -> Option<String> {
-        let twin = self.manifest.files.get(&record.doc)?.twin.as_deref()?;
+        let twin = self.manifest.entry(&record.doc).ok()??.twin?;
+        let twin = twin.as_str();
         let slug = record.id.split_once('#')?.1;
-        self.manifest.files.get(twin)?.sections.iter().any(|s| s == slug).then(|| {
+        self.manifest.entry(twin).ok()??.sections.iter().any(|s| s == slug).then(|| {
             let stem = twin.rsplit_once('.').map_or(twin, |(s, _)| s);
             format!("{stem}#{slug}")
         })

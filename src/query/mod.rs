@@ -32,8 +32,8 @@ pub use facets::{Counts, Filters};
 pub use group::Also;
 
 use crate::error::{Error, Result};
-use crate::index::manifest::Manifest;
 use crate::index::schema::Fields;
+use crate::index::stored::Stored;
 use crate::model::{Dimension, Lang, Record};
 
 /// What to search for: the request of `consulta search`, of `GET /api/search` and of every
@@ -254,6 +254,8 @@ type Pass = (usize, Counts, Vec<(f32, DocAddress)>);
 /// of a commit by another process; [`Reader::reload`] sees one at once.
 pub struct Reader {
     index: Index,
+    /// The index folder, where each commit's manifest is read from.
+    dir: std::path::PathBuf,
     reader: IndexReader,
     current: RwLock<Arc<Searchable>>,
 }
@@ -271,8 +273,8 @@ impl Reader {
             index.set_multithread_executor(large.min(cores))?;
         }
         let reader: IndexReader = index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).try_into()?;
-        let searchable = Searchable::new(&index, reader.searcher(), Some(manifest))?;
-        Ok(Reader { index, reader, current: RwLock::new(Arc::new(searchable)) })
+        let searchable = Searchable::new(&index, dir, reader.searcher(), Some(manifest))?;
+        Ok(Reader { index, dir: dir.to_path_buf(), reader, current: RwLock::new(Arc::new(searchable)) })
     }
 
     /// The searchable state of the last commit seen.
@@ -287,7 +289,7 @@ impl Reader {
         // a new commit: its facet tables and mined acronyms are read once, by one caller
         let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
         if current.searcher.generation().segments() != searcher.generation().segments() {
-            *current = Arc::new(Searchable::new(&self.index, searcher, None)?);
+            *current = Arc::new(Searchable::new(&self.index, &self.dir, searcher, None)?);
         }
         Ok(current.clone())
     }
@@ -300,7 +302,7 @@ impl Reader {
     }
 
     /// The manifest of the last commit seen.
-    pub fn manifest(&self) -> Result<Arc<Manifest>> {
+    pub fn manifest(&self) -> Result<Arc<Stored>> {
         Ok(self.current()?.manifest.clone())
     }
 }
@@ -313,10 +315,8 @@ pub struct Searchable {
     /// numbering across segments (built on first use).
     tables: OnceLock<(Vec<Arc<facets::SegmentTables>>, Arc<facets::Merged>)>,
     fields: Fields,
-    /// Acronyms the corpus defines beyond the glossary: acronym → spelled-out names.
-    mined: expand::Mined,
-    /// The commit's manifest.
-    manifest: Arc<Manifest>,
+    /// The commit's manifest: its summary, and its entries read on demand.
+    manifest: Arc<Stored>,
     /// Whether some document of the commit has a twin (see `twins`).
     has_twins: bool,
     /// Each record of a document with a twin → its twin record (built on first use, see `group`).
@@ -325,18 +325,22 @@ pub struct Searchable {
 
 impl Searchable {
     /// The state of the commit `searcher` reads, whose manifest is `manifest` when the
-    /// caller has read it already.
-    fn new(index: &Index, searcher: Searcher, manifest: Option<Manifest>) -> Result<Searchable> {
+    /// caller has read it already (else it is read from the index folder `dir`).
+    fn new(index: &Index, dir: &std::path::Path, searcher: Searcher, manifest: Option<Stored>) -> Result<Searchable> {
         let fields = Fields::from_schema(&index.schema())?;
         let manifest = match manifest {
             Some(m) => m,
-            None => crate::index::read_manifest(index)?.unwrap_or_default(),
+            None => match crate::index::load_manifest(index, dir)? {
+                crate::index::Loaded::Current(m) => *m,
+                crate::index::Loaded::Missing => Stored::empty(),
+                crate::index::Loaded::Layout(v) => {
+                    return Err(Error::internal(format!("a commit whose manifest is of layout {v}")))
+                }
+            },
         };
-        let mined = manifest.mined_names();
-        let has_twins = manifest.files.values().any(|f| f.twin.is_some());
-        let manifest = Arc::new(manifest);
+        let has_twins = manifest.summary.has_twins;
         let twin_map = OnceLock::new();
-        Ok(Searchable { searcher, tables: OnceLock::new(), fields, mined, manifest, has_twins, twin_map })
+        Ok(Searchable { searcher, tables: OnceLock::new(), fields, manifest: Arc::new(manifest), has_twins, twin_map })
     }
 
     /// Records in the commit.
@@ -354,6 +358,20 @@ impl Searchable {
         self.searcher.clone()
     }
 
+    /// The acronyms the corpus defines beyond the glossary that `parsed` may name, with their
+    /// names, looked up in the manifest: expansion looks up a unit's text, and only a unit of
+    /// one clause can be an acronym (acronyms have no spaces: see `segment::acronyms`).
+    fn mined(&self, parsed: &parse::ParsedQuery) -> expand::Mined {
+        let mut mined = expand::Mined::new();
+        for clause in &parsed.include {
+            let text = clause.text().trim();
+            if let Ok(Some(names)) = self.manifest.mined_names(text) {
+                mined.insert(text.to_string(), names);
+            }
+        }
+        mined
+    }
+
     fn tables(&self) -> Result<Vec<Arc<facets::SegmentTables>>> {
         Ok(self.tables_and_merged()?.0)
     }
@@ -362,11 +380,17 @@ impl Searchable {
         if let Some(tables) = self.tables.get() {
             return Ok(tables.clone());
         }
+        // one segment per core, as the search itself runs (see `Reader::open`): the tables are
+        // read from every record, the larger part of a cold search at 25,000 files
         let read = self
             .searcher
-            .segment_readers()
-            .iter()
-            .map(|r| facets::SegmentTables::read(r, &Dimension::FACETS).map(Arc::new))
+            .index()
+            .search_executor()
+            .map(
+                |r| Ok(facets::SegmentTables::read(r, &Dimension::FACETS).map(Arc::new)),
+                self.searcher.segment_readers().iter(),
+            )?
+            .into_iter()
             .collect::<Result<Vec<_>>>()?;
         let merged = Arc::new(facets::Merged::of(&read));
         Ok(self.tables.get_or_init(|| (read, merged)).clone())
@@ -407,7 +431,7 @@ impl Searchable {
         // one pass counts, facets and ranks; a query whose words never meet in one record is
         // run again asking for any of its words
         let vocabulary = IndexVocabulary { searcher: &searcher, fields: &self.fields, searchable: self };
-        let plan = expand::expand(&parsed, req.expand, &vocabulary, &self.mined);
+        let plan = expand::expand(&parsed, req.expand, &vocabulary, &self.mined(&parsed));
         let mut built = build::build(&self.fields, &plan, &filters, condition.as_ref(), &build::Matching::All);
         let ranked = has_text && req.order == Order::Relevance;
         let grouping = req.group && self.has_twins;
