@@ -22,9 +22,9 @@ use consulta::{Dimension, Engine};
 /// test part; the whole set 0.827 / 0.910 / 0.897). When the set grew from 101 to 281 queries it
 /// scored 0.721 / 0.877 on the whole set. The thresholds guard against losses; the test part is
 /// only scored, never tuned on (issue 19 asks 0.85 on each part).
-const MIN_NDCG: f64 = 0.82;
-const MIN_MRR: f64 = 0.90;
-const MIN_RECALL: f64 = 0.88;
+const MIN_NDCG: f64 = 0.85;
+const MIN_MRR: f64 = 0.92;
+const MIN_RECALL: f64 = 0.90;
 
 /// Seed of the tune/test split, hashed in front of "query\tfilters" (see split.tsv).
 const SPLIT_SEED: &str = "consulta-split-v1";

@@ -40,6 +40,9 @@ impl From<TantivyError> for Error {
             // what reading a memory-mapped file's bytes can fail with: they are not what was
             // written (a decompression or decoding failure), or end too soon
             TantivyError::IoError(io) if decoding_failure(io) => Some(format!("a file cannot be decoded: {io}")),
+            // a stored record whose block decompresses to bytes that are not a record (zstd
+            // blocks carry no checksum: a flipped byte reads as other bytes)
+            TantivyError::DeserializeError(d) => Some(format!("a stored record cannot be decoded: {d}")),
             TantivyError::OpenReadError(OpenReadError::IncompatibleIndex(_)) | TantivyError::IncompatibleIndex(_) => {
                 Some("a file of an unknown format".to_string())
             }
