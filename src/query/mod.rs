@@ -307,13 +307,23 @@ impl Reader {
     }
 }
 
+/// Per segment, its facet tables, and their values in one numbering.
+type Tables = (Vec<Arc<facets::SegmentTables>>, Arc<facets::Merged>);
+
 /// One commit, ready to search: its searcher, reused for every query, with the facet tables
 /// and mined acronyms of that commit.
 pub struct Searchable {
     searcher: Searcher,
     /// Per segment, the facet ordinals and priors every search reads, and their values in one
     /// numbering across segments (built on first use).
-    tables: OnceLock<(Vec<Arc<facets::SegmentTables>>, Arc<facets::Merged>)>,
+    tables: OnceLock<Tables>,
+    /// Tables that read the matches' values from the columns (see
+    /// [`facets::SegmentTables::columns`]), for the first search of the commit: a process that
+    /// searches once does not pay for reading every record. From the second search on, the
+    /// full tables are read (a server pays that once, on its second search).
+    light: OnceLock<Tables>,
+    /// Searches run on this commit so far.
+    searches: std::sync::atomic::AtomicUsize,
     fields: Fields,
     /// The commit's manifest: its summary, and its entries read on demand.
     manifest: Arc<Stored>,
@@ -340,7 +350,16 @@ impl Searchable {
         };
         let has_twins = manifest.summary.has_twins;
         let twin_map = OnceLock::new();
-        Ok(Searchable { searcher, tables: OnceLock::new(), fields, manifest: Arc::new(manifest), has_twins, twin_map })
+        Ok(Searchable {
+            searcher,
+            tables: OnceLock::new(),
+            light: OnceLock::new(),
+            searches: Default::default(),
+            fields,
+            manifest: Arc::new(manifest),
+            has_twins,
+            twin_map,
+        })
     }
 
     /// Records in the commit.
@@ -376,9 +395,24 @@ impl Searchable {
         Ok(self.tables_and_merged()?.0)
     }
 
-    fn tables_and_merged(&self) -> Result<(Vec<Arc<facets::SegmentTables>>, Arc<facets::Merged>)> {
+    /// The tables searches read: the full ones once built, else those of the columns for the
+    /// commit's first search (see `light`).
+    fn tables_and_merged(&self) -> Result<Tables> {
         if let Some(tables) = self.tables.get() {
             return Ok(tables.clone());
+        }
+        if self.searches.load(std::sync::atomic::Ordering::Relaxed) <= 1 {
+            if let Some(tables) = self.light.get() {
+                return Ok(tables.clone());
+            }
+            let read = self
+                .searcher
+                .segment_readers()
+                .iter()
+                .map(|r| facets::SegmentTables::columns(r, &Dimension::FACETS).map(Arc::new))
+                .collect::<Result<Vec<_>>>()?;
+            let merged = Arc::new(facets::Merged::of(&read));
+            return Ok(self.light.get_or_init(|| (read, merged)).clone());
         }
         // one segment per core, as the search itself runs (see `Reader::open`): the tables are
         // read from every record, the larger part of a cold search at 25,000 files
@@ -399,6 +433,7 @@ impl Searchable {
     /// Runs a search.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
         let started = Instant::now();
+        self.searches.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if req.offset.checked_add(req.limit).is_none_or(|end| end > MAX_WINDOW) {
             return Err(Error::Usage(format!(
                 "--offset {} with --limit {} reaches past the {MAX_WINDOW} best hits a search can page through; \
@@ -703,7 +738,7 @@ impl Searchable {
         let tables: Vec<_> = searcher
             .segment_readers()
             .iter()
-            .map(|r| facets::SegmentTables::read(r, dims).map(Arc::new))
+            .map(|r| facets::SegmentTables::columns(r, dims).map(Arc::new))
             .collect::<Result<_>>()?;
         let merged = Arc::new(facets::Merged::of(&tables));
         let gather = gather::Gather { dims: dims.to_vec(), tables, merged, keep: 0, facet_limit: None, tier: None };
