@@ -180,7 +180,7 @@ fn fresh_building(dir: &Path) -> Result<(Index, PathBuf, tantivy::directory::Dir
             removed.map_err(|e| Error::io(&path, e))?;
         }
     }
-    let index = Index::create_in_dir(&building, schema::build())?;
+    let index = Index::builder().schema(schema::build()).settings(schema::settings()).create_in_dir(&building)?;
     analyzers::register(&index);
     Ok((index, building, lock))
 }

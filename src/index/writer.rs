@@ -74,22 +74,39 @@ impl Batch {
     /// Replaces the records of `doc`'s file by those of `doc`. Its old records go and its new
     /// ones come in together, in one send to the indexing threads. Only a file the last
     /// manifest lists has records to delete (the manifest is committed with the records).
+    ///
+    /// A file with nothing to delete (every file of a first or full build) is sent record by
+    /// record instead: tantivy's queue to its indexing threads holds 10,000 sends, and with a
+    /// file per send a build that reads faster than it indexes queued thousands of files'
+    /// records, text and stored JSON (peak RSS of a 25,000-file build 0.8–1.4 GB, growing
+    /// while the first segment was still being written).
     pub fn replace(&mut self, doc: Document) -> Result<()> {
-        let mut ops = Vec::with_capacity(doc.sections.len() + 1);
-        if self.previous.files.contains_key(&doc.meta.file) {
+        let replaces = self.previous.files.contains_key(&doc.meta.file);
+        let mut ops = Vec::with_capacity(if replaces { doc.sections.len() + 1 } else { 0 });
+        if replaces {
             ops.push(UserOperation::Delete(Term::from_field_text(self.fields.doc, &doc.meta.file)));
         }
         let Document { meta, sections, .. } = doc;
         for (seq, section) in sections.into_iter().enumerate() {
-            ops.push(UserOperation::Add(to_tantivy(&self.fields, &meta, section, seq as u64)?));
+            let record = to_tantivy(&self.fields, &meta, section, seq as u64)?;
+            if replaces {
+                ops.push(UserOperation::Add(record));
+            } else if let Err(e) = self.writer().add_document(record) {
+                return Err(self.stopped(e));
+            }
         }
-        let writer = self.writer();
-        if let Err(e) = writer.run(ops) {
-            // the indexing threads stopped ("An index writer was killed"): their own error, a
-            // full disk say, comes out of the commit that joins them
-            return Err(writer.prepare_commit().err().unwrap_or(e).into());
+        if replaces {
+            if let Err(e) = self.writer().run(ops) {
+                return Err(self.stopped(e));
+            }
         }
         Ok(())
+    }
+
+    /// The error of a send that failed because the indexing threads stopped ("An index writer
+    /// was killed"): their own error, a full disk say, comes out of the commit that joins them.
+    fn stopped(&mut self, e: tantivy::TantivyError) -> Error {
+        self.writer().prepare_commit().err().unwrap_or(e).into()
     }
 
     /// Removes every record of `file`.
