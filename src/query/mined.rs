@@ -24,9 +24,9 @@ use crate::error::Result;
 use crate::model::{Dimension, Lang};
 
 /// At most this many pairs are read for one word.
-const SAMPLE: usize = 30;
+const SAMPLE: usize = 12;
 /// At most this many of the word's records are looked at for pairs.
-const SCAN: usize = 5_000;
+const SCAN: usize = 2_000;
 /// A term must go with the word in at least this many pairs...
 const MIN_PAIRS: usize = 2;
 /// ...and its Dice coefficient with the word must reach this: twice the pairs they share,
