@@ -740,9 +740,14 @@ impl Ctx<'_> {
         }
         let mut out = Vec::new();
         let mut to = Vec::new();
+        // whether the lexicon has a line for the word, even one whose translations are the word
+        // itself ("plan"): such a word is not mined
+        let mut curated = false;
         for (from, into) in [(Lang::Es, Lang::En), (Lang::En, Lang::Es)] {
             let typed: Vec<String> = clause_terms(word, into).into_iter().map(|t| t.text).collect();
-            for form in crate::analyze::lexicon::translations(word, from) {
+            let forms = crate::analyze::lexicon::translations(word, from);
+            curated |= !forms.is_empty();
+            for form in forms {
                 let terms = Terms::of(form, into);
                 let known = terms.terms.iter().all(|(_, t)| self.vocabulary.has(into, t));
                 let same = terms.terms.iter().map(|(_, t)| t).eq(typed.iter());
@@ -757,7 +762,6 @@ impl Ctx<'_> {
             let to = std::mem::take(&mut to);
             self.plan.expansions.push(Expansion { from: word.to_string(), kind: ExpansionKind::Translation, to });
         }
-        let curated = Lang::ALL.iter().any(|&l| !crate::analyze::lexicon::translations(word, l).is_empty());
         if curated {
             return out;
         }
